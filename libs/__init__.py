@@ -1,0 +1,1 @@
+"""Shared runtime for every service: mechanics only, no business logic."""

@@ -1,0 +1,146 @@
+"""Kafka factories: the ingest/API producer, faust apps, topic creation, publishing.
+
+Publishing always waits for the broker's acknowledgement of every record,
+bounded by a timeout, because aiokafka's ``send`` has no max-block setting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from libs import topics
+from libs.codec import encode
+from libs.settings import KafkaSettings
+from schemas import DeadLetter, Envelope
+
+logger = logging.getLogger(__name__)
+
+Headers = list[tuple[str, bytes]]
+
+
+class PublishError(Exception):
+    """The broker did not acknowledge a write in time."""
+
+
+@dataclass(frozen=True)
+class Record:
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Headers
+
+
+_SPEC_BY_MODEL: dict[type[Envelope], topics.TopicSpec] = {t.model: t for t in topics.ALL}
+
+
+def record_for(model: Envelope, headers: Headers | None = None) -> Record:
+    """The record for an output model on its registered topic, keyed by ticket id."""
+    spec = _SPEC_BY_MODEL[type(model)]
+    return Record(spec.name, model.ticket_id.encode(), encode(model), headers or [])
+
+
+def dlq_record(letter: DeadLetter, headers: Headers | None = None) -> Record:
+    return Record(
+        topics.dlq_name(letter.topic),
+        None if letter.key is None else letter.key.encode(),
+        encode(letter),
+        headers or [],
+    )
+
+
+#: ``send(topic, key, value, headers)`` returning the delivery future.
+SendFn = Callable[[str, bytes | None, bytes, Headers], Awaitable[Awaitable[Any]]]
+
+
+async def publish(send: SendFn, records: Iterable[Record], timeout_s: float) -> None:
+    """Send all records and wait until the broker has acknowledged every one."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            futures = [await send(r.topic, r.key, r.value, r.headers) for r in records]
+            await asyncio.gather(*futures)
+    except (TimeoutError, KafkaError) as exc:
+        raise PublishError(f"broker did not acknowledge: {exc!r}") from exc
+
+
+def bootstrap_servers(settings: KafkaSettings) -> list[str]:
+    return [s.strip() for s in settings.kafka_bootstrap.split(",") if s.strip()]
+
+
+def aiokafka_producer(settings: KafkaSettings, client_id: str) -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers(settings),
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=settings.kafka_idempotence,
+        linger_ms=settings.kafka_linger_ms,
+        request_timeout_ms=int(settings.kafka_send_timeout_s * 1000),
+    )
+
+
+def aiokafka_sender(producer: AIOKafkaProducer) -> SendFn:
+    async def send(topic: str, key: bytes | None, value: bytes, headers: Headers) -> Any:
+        return await producer.send(topic, value, key=key, headers=headers)
+
+    return send
+
+
+def faust_app(service: str, settings: KafkaSettings) -> faust.App:
+    """A faust app whose consumer group is ``triage-<service>``; topics are pre-created."""
+    brokers = ";".join(f"kafka://{s}" for s in bootstrap_servers(settings))
+    return faust.App(
+        f"triage-{service}",
+        broker=brokers,
+        store="memory://",
+        autodiscover=False,
+        web_enabled=False,
+        topic_allow_declare=False,
+        topic_disable_leader=True,
+        topic_replication_factor=settings.kafka_replication_factor,
+        producer_acks=-1,
+        producer_linger_ms=settings.kafka_linger_ms,
+        consumer_auto_offset_reset="earliest",
+        consumer_group_instance_id=settings.kafka_group_instance_id,
+        broker_session_timeout=settings.kafka_session_timeout_s,
+        broker_rebalance_timeout=settings.kafka_rebalance_timeout_s,
+        broker_heartbeat_interval=settings.kafka_heartbeat_interval_s,
+        broker_commit_interval=0.5,
+    )
+
+
+def faust_sender(app: faust.App) -> SendFn:
+    async def send(topic: str, key: bytes | None, value: bytes, headers: Headers) -> Any:
+        return await app.producer.send(topic, key, value, None, None, headers)
+
+    return send
+
+
+async def ensure_topics(settings: KafkaSettings, wanted: dict[str, int] | None = None) -> None:
+    """Create any missing topic of the registry (DLQs included)."""
+    wanted = wanted or topics.all_topic_names()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(settings))
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing: Sequence[NewTopic] = [
+            NewTopic(
+                name, num_partitions=parts, replication_factor=settings.kafka_replication_factor
+            )
+            for name, parts in wanted.items()
+            if name not in existing
+        ]
+        if missing:
+            try:
+                await admin.create_topics(list(missing))
+            except TopicAlreadyExistsError:
+                logger.info("topics created concurrently", extra={"event": "topics_race"})
+    finally:
+        await admin.close()
