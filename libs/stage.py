@@ -16,7 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import faust
 from faust.types import EventT
@@ -74,7 +74,7 @@ class Stage(Generic[In]):
         topic = app.topic(source.name, key_serializer="raw", value_serializer="raw")
         app.agent(topic, name=f"{name}.{source.name}")(self._agent)
 
-    async def _agent(self, stream: faust.StreamT) -> None:
+    async def _agent(self, stream: faust.Stream) -> None:
         async for events in stream.take_events(
             self.settings.stage_batch_size, self.settings.stage_batch_within_s
         ):
@@ -113,7 +113,7 @@ class Stage(Generic[In]):
         metrics.EVENTS_IN.labels(self.name, message.topic).inc()
         with tracing.consumer_span(self.name, message.topic, headers):
             try:
-                model = decode(self.source.model, event.value)
+                model = cast(In, decode(self.source.model, event.value))
                 outputs = await self._handle_with_retries(model)
                 out_headers = tracing.inject()
                 return [record_for(o, out_headers) for o in outputs]
