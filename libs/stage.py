@@ -74,7 +74,8 @@ class Stage(Generic[In]):
         topic = app.topic(source.name, key_serializer="raw", value_serializer="raw")
         app.agent(topic, name=f"{name}.{source.name}")(self._agent)
 
-    async def _agent(self, stream: faust.Stream) -> None:
+    async def _agent(self, stream: faust.StreamT) -> None:
+        assert isinstance(stream, faust.Stream)  # take_events lives on the concrete class
         async for events in stream.take_events(
             self.settings.stage_batch_size, self.settings.stage_batch_within_s
         ):
