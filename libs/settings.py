@@ -58,3 +58,18 @@ class ServiceSettings(KafkaSettings, RedisSettings, TelemetrySettings):
     @property
     def producer_id(self) -> str:
         return f"{self.service_name}@{VERSION}"
+
+
+class TenantSettings(_Base):
+    """Per-tenant shared secrets: verify inbound webhooks and sign upstream callbacks.
+
+    ``TRIAGE_TENANT_SECRETS='{"starfall": "s3cret"}'``; a list value allows rotation.
+    """
+
+    tenant_secrets: dict[str, list[SecretStr]] = {
+        "starfall": [SecretStr("dev-secret-starfall")],
+        "demo": [SecretStr("dev-secret-demo")],
+    }
+
+    def secrets_for(self, tenant: str) -> list[str]:
+        return [s.get_secret_value() for s in self.tenant_secrets.get(tenant, [])]
