@@ -1,0 +1,130 @@
+"""The whole pipeline as separate processes on one machine (``make run``, e2e tests)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from libs.devstack.stack import StackError, free_port
+
+#: name -> ``python -m`` arguments
+SERVICES: dict[str, list[str]] = {
+    "ingest": ["services.ingest"],
+    "guard": ["services.guard"],
+    "agent": ["services.agent"],
+    "approval": ["services.approval"],
+    "approval-api": ["services.approval", "api"],
+    "notifier": ["services.notifier"],
+}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Endpoints:
+    """Where the local pipeline listens; every port is a free loopback port."""
+
+    ingest_port: int = field(default_factory=free_port)
+    approval_api_port: int = field(default_factory=free_port)
+    sink_port: int = field(default_factory=free_port)
+    metrics_ports: dict[str, int] = field(
+        default_factory=lambda: {name: free_port() for name in SERVICES if "api" not in name}
+    )
+
+    @property
+    def ingest_url(self) -> str:
+        return f"http://127.0.0.1:{self.ingest_port}"
+
+    @property
+    def approval_api_url(self) -> str:
+        return f"http://127.0.0.1:{self.approval_api_port}"
+
+    @property
+    def sink_url(self) -> str:
+        return f"http://127.0.0.1:{self.sink_port}"
+
+    def env(self, name: str) -> dict[str, str]:
+        env = {
+            "TRIAGE_INGEST_PORT": str(self.ingest_port),
+            "TRIAGE_APPROVAL_API_PORT": str(self.approval_api_port),
+            "TRIAGE_APPROVAL_PUBLIC_URL": self.approval_api_url,
+            "TRIAGE_TOOLS_BASE_URL": f"{self.sink_url}/tools",
+            "TRIAGE_NOTIFY_WEBHOOK_URL": f"{self.sink_url}/webhook",
+            "TRIAGE_NOTIFY_WEBHOOK_SECRET": "dev-webhook-secret",
+        }
+        if name in self.metrics_ports:
+            env["TRIAGE_METRICS_PORT"] = str(self.metrics_ports[name])
+        return env
+
+
+class Pipeline:
+    """Starts the sink and the services as child processes and stops them on exit."""
+
+    def __init__(self, stack_env: dict[str, str], logdir: Path, endpoints: Endpoints) -> None:
+        self.stack_env = stack_env
+        self.logdir = logdir
+        self.endpoints = endpoints
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def _spawn(self, name: str, args: list[str], extra: dict[str, str]) -> None:
+        env = {**os.environ, **self.stack_env, **self.endpoints.env(name), **extra}
+        env["PYTHONPATH"] = str(ROOT)
+        env["PYTHONUNBUFFERED"] = "1"
+        with (self.logdir / f"{name}.log").open("ab") as log:
+            self.procs[name] = subprocess.Popen(
+                [sys.executable, *args],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                start_new_session=True,
+            )
+
+    def start(self, extra_env: dict[str, str] | None = None) -> None:
+        self.logdir.mkdir(parents=True, exist_ok=True)
+        self._spawn(
+            "sink", ["-m", "libs.devstack", "sink", "--port", str(self.endpoints.sink_port)], {}
+        )
+        for name, module in SERVICES.items():
+            self._spawn(name, ["-m", *module], extra_env or {})
+        self.wait_http(f"{self.endpoints.sink_url}/healthz")
+        self.wait_http(f"{self.endpoints.ingest_url}/readyz")
+        self.wait_http(f"{self.endpoints.approval_api_url}/readyz")
+
+    def wait_http(self, url: str, timeout_s: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            self.check_alive()
+            try:
+                if httpx.get(url, timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise StackError(f"{url} not ready after {timeout_s}s (logs in {self.logdir})")
+
+    def check_alive(self) -> None:
+        dead = {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
+        if dead:
+            raise StackError(f"processes exited: {dead} (logs in {self.logdir})")
+
+    def stop(self, timeout_s: float = 30.0) -> dict[str, int | None]:
+        """SIGTERM everything (services drain and commit), then wait; SIGKILL stragglers."""
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout_s
+        codes: dict[str, int | None] = {}
+        for name, proc in self.procs.items():
+            try:
+                codes[name] = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                codes[name] = proc.wait()
+        return codes

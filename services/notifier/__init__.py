@@ -1,0 +1,1 @@
+"""Notifier: pings approvers about pending actions and calls upstream back with outcomes."""
