@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv run test test-unit test-integration test-e2e lint fmt check schemas stack-up stack-down compose-up clean
+.PHONY: docs venv run test test-unit test-integration test-e2e lint fmt check schemas stack-up stack-down compose-up clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -60,3 +60,7 @@ compose-up:
 
 clean:
 	rm -rf $(VENV) .devstack .pytest_cache .mypy_cache .ruff_cache
+
+## regenerate the README settings table and .env.example from the settings classes
+docs: venv
+	$(BIN)/python -m libs.configdoc write

@@ -27,7 +27,8 @@ def decode(model: type[M], raw: bytes | None) -> M:
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        raise DecodeError(f"not a valid {model.SCHEMA}: {exc.errors(include_url=False)}") from exc
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        raise DecodeError(f"not a valid {model.SCHEMA}: {errors}") from exc
 
 
 def _text(raw: bytes | None) -> str:

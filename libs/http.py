@@ -1,4 +1,4 @@
-"""FastAPI pieces shared by ingest and approval-api: error bodies, health, metrics.
+"""FastAPI pieces shared by ingest and approval-api: error bodies, health, metrics, serving.
 
 Every error answers ``{"error": {"code", "message"}}``.
 """
@@ -6,8 +6,12 @@ Every error answers ``{"error": {"code", "message"}}``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from types import FrameType
+from typing import Any
 
+import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -38,6 +42,14 @@ def error_response(
     )
 
 
+def validation_message(errors: Sequence[Any]) -> str:
+    """One line naming each invalid field, for 422 bodies and per-item batch errors."""
+    details = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in errors
+    )
+    return details or "invalid request"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -45,10 +57,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors()
-        )
-        return error_response(422, "invalid_request", details or "invalid request")
+        return error_response(422, "invalid_request", validation_message(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -80,3 +89,18 @@ def install_ops_routes(app: FastAPI, ready: Callable[[], Awaitable[dict[str, boo
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    """Run ``app`` with uvicorn until SIGTERM, answering in-flight requests first.
+
+    uvicorn re-raises the signal after its graceful shutdown, so with the default
+    handler the process would report death by SIGTERM; this handler makes a
+    drained stop exit 0, as the stream workers do.
+    """
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -100,6 +102,8 @@ def faust_app(service: str, settings: KafkaSettings) -> faust.App:
         f"triage-{service}",
         broker=brokers,
         store="memory://",
+        # faust keeps only a small state directory; nothing in it must survive a restart
+        datadir=str(Path(tempfile.gettempdir()) / "triage-faust" / "{conf.name}"),
         autodiscover=False,
         web_enabled=False,
         topic_allow_declare=False,

@@ -1,6 +1,7 @@
 """Settings pieces that every service composes into its own settings class.
 
 All variables share the ``TRIAGE_`` prefix; every default works on the local stack.
+The string under a field is its documentation (README table, ``.env.example``).
 """
 
 from __future__ import annotations
@@ -13,47 +14,67 @@ VERSION = "0.1.0"
 
 class _Base(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="TRIAGE_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+        env_prefix="TRIAGE_",
+        env_file=".env",
+        extra="ignore",
+        env_nested_delimiter="__",
+        use_attribute_docstrings=True,
     )
 
 
 class KafkaSettings(_Base):
     kafka_bootstrap: str = "127.0.0.1:9092"
-    #: Off only on the Tansu dev broker, which lacks idempotent producers.
+    """Kafka bootstrap servers, comma-separated."""
     kafka_idempotence: bool = True
+    """Idempotent producer; off only on the Tansu dev broker, which lacks it."""
     kafka_linger_ms: int = 5
+    """Producer batching delay."""
     kafka_send_timeout_s: float = 10.0
+    """How long a write may wait for the broker's acknowledgement."""
     kafka_session_timeout_s: float = 10.0
+    """Consumer group session timeout."""
     kafka_rebalance_timeout_s: float = 10.0
+    """Consumer group rebalance timeout."""
     kafka_heartbeat_interval_s: float = 1.0
-    #: Static group membership (e.g. the pod name) to avoid rebalance storms on restarts.
+    """Consumer heartbeat interval."""
     kafka_group_instance_id: str | None = None
+    """Static group membership id (e.g. the pod name): no rebalance on a rolling restart."""
     kafka_replication_factor: int = 1
+    """Replication factor for topics the services create (3 in production)."""
     stage_batch_size: int = 100
+    """Events a stream stage takes per batch."""
     stage_batch_within_s: float = 0.05
+    """Longest wait to fill a batch."""
     stage_concurrency: int = 16
+    """Events handled at once per process (one ticket's events stay in order)."""
 
 
 class RedisSettings(_Base):
     redis_url: str = "redis://127.0.0.1:6379/0"
+    """Redis URL (dedup, rate limits, pending approvals, idempotency markers)."""
     redis_timeout_s: float = 2.0
+    """Redis socket and connect timeout."""
 
 
 class TelemetrySettings(_Base):
     log_level: str = "INFO"
+    """Log level of the JSON logs."""
     metrics_port: int = 0
+    """Port of a worker's Prometheus /metrics (0: off; HTTP services serve it themselves)."""
     otlp_endpoint: str | None = None
+    """OTLP endpoint for traces (unset: spans are not exported)."""
 
 
 class PrivacySettings(_Base):
-    #: Key for the keyed hash that replaces player ids on every topic.
     player_hash_key: SecretStr = SecretStr("dev-player-hash-key")
+    """Key of the keyed hash that replaces player ids on every topic."""
 
 
 class ServiceSettings(KafkaSettings, RedisSettings, TelemetrySettings):
     """What every service needs: broker, Redis, telemetry."""
 
     service_name: str = "triage"
+    """Name in logs, metrics, traces and the ``producer`` envelope field."""
 
     @property
     def producer_id(self) -> str:
@@ -61,15 +82,13 @@ class ServiceSettings(KafkaSettings, RedisSettings, TelemetrySettings):
 
 
 class TenantSettings(_Base):
-    """Per-tenant shared secrets: verify inbound webhooks and sign upstream callbacks.
-
-    ``TRIAGE_TENANT_SECRETS='{"starfall": "s3cret"}'``; a list value allows rotation.
-    """
+    """Per-tenant shared secrets: verify inbound webhooks and sign upstream callbacks."""
 
     tenant_secrets: dict[str, list[SecretStr]] = {
         "starfall": [SecretStr("dev-secret-starfall")],
         "demo": [SecretStr("dev-secret-demo")],
     }
+    """JSON map tenant -> list of secrets (several during a rotation)."""
 
     def secrets_for(self, tenant: str) -> list[str]:
         return [s.get_secret_value() for s in self.tenant_secrets.get(tenant, [])]

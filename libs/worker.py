@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import faust
 
 from libs.logs import setup_logging
@@ -10,10 +12,20 @@ from libs.settings import ServiceSettings
 from libs.tracing import setup_tracing
 
 
+class _JsonLogWorker(faust.Worker):
+    """mode's worker replaces the root log handlers when it starts: put the JSON one back."""
+
+    def __init__(self, app: faust.App, settings: ServiceSettings) -> None:
+        self._triage_settings = settings
+        super().__init__(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+
+    def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+        setup_logging(self._triage_settings.service_name, self._triage_settings.log_level)
+
+
 def run_worker(app: faust.App, settings: ServiceSettings) -> None:
     """Run until SIGTERM/SIGINT; faust drains the stages and commits on the way out."""
     setup_logging(settings.service_name, settings.log_level)
     setup_tracing(settings.service_name)
     serve_metrics(settings.metrics_port)
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
-    worker.execute_from_commandline()
+    _JsonLogWorker(app, settings).execute_from_commandline()

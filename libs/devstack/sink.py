@@ -33,6 +33,7 @@ def create_sink(log_path: Path | None = None) -> FastAPI:
             "received_at": utcnow().isoformat(),
             "headers": {k: v for k, v in request.headers.items() if k.startswith("x-")},
             "body": payload,
+            "raw": body.decode("utf-8", errors="replace"),
         }
         records.append(entry)
         if log_path is not None:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from libs.settings import ServiceSettings, TenantSettings
 
 
 class NotifierSettings(ServiceSettings, TenantSettings):
     service_name: str = "notifier"
-    #: Generic approver webhook (n8n or anything else); no webhook channel when unset.
+    """Name in logs, metrics, traces and the ``producer`` envelope field."""
+
     notify_webhook_url: str | None = None
-    #: Signs webhook bodies (``X-Triage-Signature``) so the receiver can trust them.
+    """Approver webhook (n8n or anything else) for pending actions; unset: no webhook channel."""
     notify_webhook_secret: SecretStr = SecretStr("dev-notify-webhook-secret")
-    #: The structured log line per approval request (no PII).
+    """HMAC secret of the approver webhook's X-Triage-Signature header."""
     notify_log_channel: bool = True
-    #: Public base URL of the approval API; notifications link to ``/v1/pending/<id>``.
+    """Write a structured log line (no PII) per approval request."""
     approval_public_url: str = "http://127.0.0.1:8081"
-    notify_http_timeout_s: float = 5.0
-    #: Attempts per event for transient failures before the event goes to the DLQ.
-    notify_retry_attempts: int = 4
-    notify_retry_max_wait_s: float = 2.0
+    """Public base URL of the approval API; notifications link to <url>/v1/pending/<id>."""
+    notify_http_timeout_s: float = Field(default=5.0, gt=0)
+    """Timeout of one webhook or callback POST."""
+    notify_retry_attempts: int = Field(default=4, ge=1)
+    """Attempts per event on transient failures (5xx, 429, timeouts) before the DLQ."""
+    notify_retry_max_wait_s: float = Field(default=2.0, ge=0)
+    """Longest backoff between two attempts."""

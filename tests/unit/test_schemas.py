@@ -25,7 +25,9 @@ def test_no_stray_schema_files() -> None:
 
 def _raw(**overrides: object) -> RawTicket:
     fields: dict[str, object] = {
-        **RawTicket.envelope(event_id=uuid.uuid4(), ticket_id="t-1", tenant="starfall", producer="t@1"),
+        **RawTicket.envelope(
+            event_id=uuid.uuid4(), ticket_id="t-1", tenant="starfall", producer="t@1"
+        ),
         "message_id": "m-1",
         "player_ref": "p_abc",
         "text": "hello",

@@ -1,0 +1,1 @@
+"""The pipeline services; each sub-package runs as ``python -m services.<name>``."""

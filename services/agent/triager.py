@@ -1,0 +1,82 @@
+"""The triager interface: one guarded ticket in, one triage outcome out.
+
+Implementations: :class:`services.agent.local.triager.LocalTriager` (offline,
+deterministic) now; a Claude triager later, which falls back to the local one.
+A triager may fail: it raises a :class:`TriageError` subclass so the caller can
+tell a retryable outage (:class:`TriageUnavailable`, a ``TransientError`` the
+stage runner retries) from an answer that will never be usable
+(:class:`TriageInvalid`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from libs.errors import PermanentError, TransientError
+from schemas.tickets import (
+    Category,
+    ExtractedFields,
+    GuardedTicket,
+    LlmUsage,
+    Sentiment,
+    TriageSource,
+    Urgency,
+)
+from services.agent.settings import AgentSettings
+
+
+class ToolCall(NamedTuple):
+    """An action as the triager proposes it: a registry tool name and its arguments."""
+
+    tool: str
+    args: dict[str, Any]
+
+
+class TriageOutcome(BaseModel):
+    """What a triager concluded; the stage adds ids, the output guard and the envelope."""
+
+    model_config = ConfigDict(frozen=True)
+
+    category: Category
+    urgency: Urgency
+    sentiment: Sentiment = "neutral"
+    language: str = "en"
+    confidence: float = Field(ge=0.0, le=1.0)
+    rationale: str = ""
+    extracted: ExtractedFields = Field(default_factory=ExtractedFields)
+    draft_reply: str
+    actions: tuple[ToolCall, ...] = ()
+    source: TriageSource
+    model: str
+    usage: LlmUsage | None = None
+
+
+class TriageError(Exception):
+    """The triager could not produce an outcome."""
+
+
+class TriageUnavailable(TriageError, TransientError):
+    """The backend is unreachable, rate-limited or timed out: retry, or fall back."""
+
+
+class TriageInvalid(TriageError, PermanentError):
+    """The backend answered with something that is not a valid triage."""
+
+
+class Triager(Protocol):
+    """Anything that triages a guarded (PII-redacted) ticket."""
+
+    async def triage(self, ticket: GuardedTicket) -> TriageOutcome: ...
+
+
+def build_triager(settings: AgentSettings) -> Triager:
+    """The triager named by ``TRIAGE_AGENT_TRIAGER``, ready to use (the local model is loaded)."""
+    # Imported here: the local triager imports this module for the outcome types.
+    from services.agent.local.model import load_or_train
+    from services.agent.local.triager import LocalTriager
+
+    if settings.agent_triager == "local":
+        return LocalTriager(load_or_train(settings.agent_model_dir))
+    raise ValueError(f"unknown triager {settings.agent_triager!r}")

@@ -1,0 +1,1 @@
+"""Approval: applies the policy to proposed actions, runs or parks them, and takes decisions."""

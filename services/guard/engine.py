@@ -1,0 +1,149 @@
+"""The guard engine: rules + scoring + PII redaction, as one pure ``check(text)``.
+
+Scoring is additive so that no single weak keyword decides: every rule that
+fires adds its weight once (however often it matched), amplifier rules
+(evasion tricks, encodings) add theirs only when some other rule fired, and
+the total is compared with the flag and block thresholds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas import GuardFinding, GuardVerdict, PiiRedaction
+from services.guard.encoded import base64_payloads
+from services.guard.normalize import normalize
+from services.guard.pii import redact
+from services.guard.rules import DEFAULT_RULES_PATH, Rule, RuleSet, load_rules
+from services.guard.settings import GuardSettings
+
+#: Matches kept per pattern and findings reported per rule: enough to show where,
+#: bounded for adversarial input ("a\u200b" x 4000).
+_MATCHES_PER_PATTERN = 5
+_FINDINGS_PER_RULE = 5
+#: How far a cut may move back to end on whitespace instead of mid-word.
+_CUT_SLACK = 64
+
+
+class GuardResult(BaseModel):
+    """The verdict on one text; spans in ``findings`` refer to the original text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    verdict: GuardVerdict
+    score: float
+    findings: list[GuardFinding]
+    redacted_text: str
+    pii: list[PiiRedaction]
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule: Rule
+    start: int
+    end: int
+
+
+class GuardEngine:
+    """Screens texts with a validated rule set; stateless, so safe to share."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        *,
+        max_chars: int = 8000,
+        flag_threshold: float = 0.5,
+        block_threshold: float = 1.0,
+        max_decode_depth: int = 2,
+    ) -> None:
+        self.rules = rules
+        self.max_chars = max_chars
+        self.flag_threshold = flag_threshold
+        self.block_threshold = block_threshold
+        self.max_decode_depth = max_decode_depth
+        self._pattern_rules = rules.pattern_rules
+        self._detectors = rules.detectors
+
+    @classmethod
+    def from_settings(cls, settings: GuardSettings) -> GuardEngine:
+        """The engine the service runs; raises ``RulesError`` for a bad rules file."""
+        return cls(
+            load_rules(settings.guard_rules_path or DEFAULT_RULES_PATH),
+            max_chars=settings.guard_max_chars,
+            flag_threshold=settings.guard_flag_threshold,
+            block_threshold=settings.guard_block_threshold,
+        )
+
+    def check(self, text: str) -> GuardResult:
+        body, hits = self._truncate(text)
+        hits.extend(self._scan(body, depth=0))
+        findings, score = self._score(hits)
+        redacted = redact(body)
+        return GuardResult(
+            verdict=self._verdict(score),
+            score=score,
+            findings=findings,
+            redacted_text=redacted.text,
+            pii=redacted.items,
+        )
+
+    def _verdict(self, score: float) -> GuardVerdict:
+        if score >= self.block_threshold:
+            return "block"
+        if score >= self.flag_threshold:
+            return "flag"
+        return "pass"
+
+    def _truncate(self, text: str) -> tuple[str, list[_Hit]]:
+        if len(text) <= self.max_chars:
+            return text, []
+        cut = self.max_chars
+        for index in range(cut, max(cut - _CUT_SLACK, 0), -1):
+            if text[index].isspace():
+                cut = index
+                break
+        rule = self._detectors.get("truncated")
+        return text[:cut], [_Hit(rule, cut, len(text))] if rule else []
+
+    def _scan(self, text: str, depth: int) -> list[_Hit]:
+        """Every rule hit in ``text``, including inside decodable payloads."""
+        shadow = normalize(text)
+        hits: list[_Hit] = []
+        for rule in self._pattern_rules:
+            for matcher in rule.matchers:
+                for start, end in matcher.spans(shadow.text, _MATCHES_PER_PATTERN):
+                    hits.append(_Hit(rule, *shadow.span(start, end)))
+        for trick in shadow.tricks:
+            if trick_rule := self._detectors.get(trick.kind):
+                hits.append(_Hit(trick_rule, trick.start, trick.end))
+        base64_rule = self._detectors.get("base64")
+        if base64_rule and depth < self.max_decode_depth:
+            for payload in base64_payloads(text):
+                inner = self._scan(payload.decoded, depth + 1)
+                if any(not hit.rule.amplifier for hit in inner):
+                    # Inner spans refer to the decoded text: point at the blob instead.
+                    for rule in (base64_rule, *(hit.rule for hit in inner)):
+                        hits.append(_Hit(rule, payload.start, payload.end))
+        return hits
+
+    @staticmethod
+    def _score(hits: list[_Hit]) -> tuple[list[GuardFinding], float]:
+        if all(hit.rule.amplifier for hit in hits):
+            return [], 0.0
+        fired = {hit.rule.id: hit.rule for hit in hits}
+        score = round(sum(rule.weight for rule in fired.values()), 4)
+        per_rule: dict[str, int] = {}
+        findings: list[GuardFinding] = []
+        for start, end, rule_id in sorted({(hit.start, hit.end, hit.rule.id) for hit in hits}):
+            per_rule[rule_id] = per_rule.get(rule_id, 0) + 1
+            if per_rule[rule_id] > _FINDINGS_PER_RULE:
+                continue
+            rule = fired[rule_id]
+            findings.append(
+                GuardFinding(
+                    rule_id=rule_id, kind=rule.kind, severity=rule.severity, start=start, end=end
+                )
+            )
+        return findings, score

@@ -1,0 +1,278 @@
+"""Normalisation before matching: one canonical "shadow" of the text for the rules.
+
+Attackers dodge keyword rules with look-alike characters, invisible characters,
+spaced-out letters and leetspeak. The rules therefore match a shadow text that
+undoes those tricks (lowercase, accent-free, Latin look-alikes folded, spaced
+letters joined, leetspeak folded, whitespace collapsed), while ``origin`` maps
+every shadow character back to its character in the original text, so findings
+can point at the original span. The tricks themselves are reported too: they are
+weak evidence on their own but strengthen other findings.
+
+Steps, in order (each keeps ``origin`` in step):
+
+1. per character: NFKC, lowercase, strip combining marks; drop invisible/format
+   characters; decode Unicode tag characters (hidden ASCII) into visible text;
+2. fold Cyrillic/Greek look-alikes in words made only of Latin letters and
+   look-alikes (so Russian or Greek words stay untouched);
+3. join runs of single characters split by one repeated separator ("i g n o r e");
+4. fold leetspeak in tokens that mix letters with leet symbols ("1gn0r3"), except
+   names, quantities and hex ("ps5", "base64", "16gb", "0x80070005");
+5. collapse whitespace runs to one space (or one newline).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+TrickKind = Literal["invisible", "tag_text", "mixed_script", "spaced_letters", "leetspeak"]
+
+#: Latin look-alikes from Cyrillic, Greek and IPA/Latin extensions (after lowercasing).
+CONFUSABLES: dict[str, str] = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ү": "y", "ɡ": "g",
+    # Greek
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v",
+    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
+    # Latin extensions that read as plain letters
+    "ı": "i", "ȷ": "j", "ɑ": "a", "ʟ": "l", "ɪ": "i", "ᴏ": "o", "ꜱ": "s",
+}  # fmt: skip
+_CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
+
+#: Leetspeak symbols and the letters they stand for.
+LEET: dict[str, str] = {
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
+}  # fmt: skip
+_LEET_TABLE = str.maketrans(LEET)
+
+#: Characters that render as nothing but are not Unicode format (Cf) characters.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E  # tag characters mirroring printable ASCII
+_TAG_BLOCK = range(0xE0000, 0xE0080)
+_BLACK_FLAG = "\U0001f3f4"  # subdivision flags (England, Scotland) use tag characters
+
+_WORD = re.compile(r"[^\W\d_]+")
+_SPACED = re.compile(r"(?<![^\W_])[^\W_](?P<sep>[ .\-_*~+|/·•])[^\W_](?:(?P=sep)[^\W_])+(?![^\W_])")
+_TOKEN = re.compile(r"[\w@$]+")
+_LETTER = re.compile(r"[a-z]")
+#: Tokens that are not leetspeak: names (ps5, gta5, win10, base64), quantities with
+#: units (16gb, 144hz; not "4ll") and hex (0x8007, c0ffee).
+_NOT_LEET = re.compile(r"[a-z]+\d{2,}|[a-z]{1,3}\d|\d{2,}[a-z]{1,4}|0x[0-9a-f]+|[0-9a-f]+")
+#: Leetspeak spells words; longer tokens are ids, hashes or encoded blobs.
+_MAX_LEET_TOKEN = 24
+_LEET_CHARS = re.compile(r"[013457@$]")
+_WHITESPACE = re.compile(r"\s+")
+_LINE_BREAKS = frozenset("\n\r\v\f\x85\u2028\u2029")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Trick:
+    """An evasion technique seen in the text, with its span in the original text."""
+
+    kind: TrickKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The shadow text; ``origin[i]`` is the original index of ``text[i]``."""
+
+    text: str
+    origin: Sequence[int]
+    tricks: tuple[Trick, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original-text span of the shadow span ``[start, end)`` (non-empty)."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def _is_invisible(ch: str) -> bool:
+    """Renders as nothing: format characters (zero-width, bidi), controls, blank fillers."""
+    if ch in _INVISIBLE:
+        return True
+    category = unicodedata.category(ch)
+    return category == "Cf" or (category == "Cc" and not ch.isspace())
+
+
+@lru_cache(maxsize=8192)
+def fold_char(ch: str) -> str:
+    """NFKC, lowercase, no combining marks; "" for characters that render as nothing."""
+    if _is_invisible(ch):
+        return ""
+    if ch.isspace():
+        return ch
+    folded = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", ch).lower())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def _is_ascii_alnum(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and text[index].isascii() and text[index].isalnum()
+
+
+def _fold_chars(text: str, tricks: list[Trick]) -> tuple[str, list[int]]:
+    """Step 1: per-character folding, dropping invisibles and decoding tag characters."""
+    if text.isascii():
+        lowered = text.lower()
+        if not _ASCII_CONTROL.search(lowered):
+            return lowered, list(range(len(text)))
+    chars: list[str] = []
+    origin: list[int] = []
+    index, length = 0, len(text)
+    while index < length:
+        ch = text[index]
+        if ord(ch) in _TAG_BLOCK:
+            index = _decode_tags(text, index, chars, origin, tricks)
+            continue
+        folded = ch.lower() if ch.isascii() and ch.isprintable() else fold_char(ch)
+        if folded:
+            chars.append(folded)
+            origin.extend([index] * len(folded))
+            index += 1
+            continue
+        run_end = index + 1
+        while (
+            run_end < length
+            and ord(text[run_end]) not in _TAG_BLOCK
+            and not fold_char(text[run_end])
+        ):
+            run_end += 1
+        between_letters = _is_ascii_alnum(text, index - 1) and _is_ascii_alnum(text, run_end)
+        if between_letters and any(_is_invisible(c) for c in text[index:run_end]):
+            tricks.append(Trick("invisible", index, run_end))
+        index = run_end
+    return "".join(chars), origin
+
+
+def _decode_tags(
+    text: str, start: int, chars: list[str], origin: list[int], tricks: list[Trick]
+) -> int:
+    """Decode a run of tag characters into the ASCII they mirror; return the run's end."""
+    end = start
+    while end < len(text) and ord(text[end]) in _TAG_BLOCK:
+        end += 1
+    if start > 0 and text[start - 1] == _BLACK_FLAG:
+        return end  # an emoji subdivision flag, not hidden text
+    decoded = False
+    for index in range(start, end):
+        code = ord(text[index])
+        if _TAG_FIRST <= code <= _TAG_LAST:
+            chars.append(chr(code - 0xE0000).lower())
+            origin.append(index)
+            decoded = True
+    if decoded:
+        tricks.append(Trick("tag_text", start, end))
+    return end
+
+
+def _rewrite(
+    text: str,
+    origin: list[int],
+    pattern: re.Pattern[str],
+    replace: Callable[[re.Match[str]], list[int] | str | None],
+) -> tuple[str, list[int]]:
+    """Rewrite every match, keeping ``origin`` in step.
+
+    ``replace`` returns the match-relative positions of the characters to keep,
+    a replacement string (mapped to the match start), or None to leave it alone.
+    """
+    pieces: list[str] = []
+    new_origin: list[int] = []
+    last = 0
+    for match in pattern.finditer(text):
+        replacement = replace(match)
+        if replacement is None:
+            continue
+        start, end = match.span()
+        pieces.append(text[last:start])
+        new_origin.extend(origin[last:start])
+        if isinstance(replacement, str):
+            pieces.append(replacement)
+            new_origin.extend([origin[start]] * len(replacement))
+        else:
+            pieces.append("".join(text[start + i] for i in replacement))
+            new_origin.extend(origin[start + i] for i in replacement)
+        last = end
+    if last == 0 and not pieces:
+        return text, origin
+    pieces.append(text[last:])
+    new_origin.extend(origin[last:])
+    return "".join(pieces), new_origin
+
+
+def _fold_confusables(text: str, origin: list[int], tricks: list[Trick]) -> str:
+    """Step 2: fold look-alikes inside words made only of ASCII letters and look-alikes."""
+    if text.isascii():
+        return text
+
+    def fold(match: re.Match[str]) -> str | None:
+        word = match.group()
+        if word.isascii() or not all(c.isascii() or c in CONFUSABLES for c in word):
+            return None
+        if any(c.isascii() for c in word):
+            start, end = match.span()
+            tricks.append(Trick("mixed_script", origin[start], origin[end - 1] + 1))
+        return word.translate(_CONFUSABLE_TABLE)
+
+    folded, _ = _rewrite(text, origin, _WORD, fold)  # one-to-one: origin is unchanged
+    return folded
+
+
+def _join_spaced(text: str, origin: list[int], tricks: list[Trick]) -> tuple[str, list[int]]:
+    """Step 3: "i g n o r e" -> "ignore" (one separator repeated between single characters)."""
+
+    def join(match: re.Match[str]) -> list[int]:
+        start, end = match.span()
+        tricks.append(Trick("spaced_letters", origin[start], origin[end - 1] + 1))
+        return list(range(0, end - start, 2))
+
+    return _rewrite(text, origin, _SPACED, join)
+
+
+def _fold_leet(text: str, origin: list[int], tricks: list[Trick]) -> str:
+    """Step 4: fold leet symbols in tokens that also contain letters ("pr0mpt" -> "prompt")."""
+
+    def fold(match: re.Match[str]) -> str | None:
+        token = match.group()
+        if not (_LEET_CHARS.search(token) and _LETTER.search(token)):
+            return None
+        if len(token) > _MAX_LEET_TOKEN or _NOT_LEET.fullmatch(token):
+            return None
+        start, end = match.span()
+        if "@" in token and (token.startswith("@") or text.startswith(".", end)):
+            return None  # a mention (@everyone) or an email address
+        tricks.append(Trick("leetspeak", origin[start], origin[end - 1] + 1))
+        return token.translate(_LEET_TABLE)
+
+    folded, _ = _rewrite(text, origin, _TOKEN, fold)  # one-to-one: origin is unchanged
+    return folded
+
+
+def _collapse_whitespace(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Step 5: a whitespace run becomes "\\n" if it breaks a line, else one space."""
+
+    def collapse(match: re.Match[str]) -> str | None:
+        run = match.group()
+        if run == " ":
+            return None
+        return "\n" if any(c in _LINE_BREAKS for c in run) else " "
+
+    return _rewrite(text, origin, _WHITESPACE, collapse)
+
+
+def normalize(text: str) -> Normalized:
+    """The shadow text of ``text`` for rule matching, with its map back to ``text``."""
+    tricks: list[Trick] = []
+    shadow, origin = _fold_chars(text, tricks)
+    shadow = _fold_confusables(shadow, origin, tricks)
+    shadow, origin = _join_spaced(shadow, origin, tricks)
+    shadow = _fold_leet(shadow, origin, tricks)
+    shadow, origin = _collapse_whitespace(shadow, origin)
+    return Normalized(shadow, origin, tuple(tricks))

@@ -1,0 +1,30 @@
+"""Guard settings (``TRIAGE_`` environment prefix): shared service settings plus the engine's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from libs.settings import ServiceSettings
+
+
+class GuardSettings(ServiceSettings):
+    service_name: str = "guard"
+    """Name in logs, metrics, traces and the ``producer`` envelope field."""
+
+    guard_max_chars: int = Field(default=8000, ge=100)
+    """Longest ticket text the guard passes on; longer text is cut at a word and gets a finding."""
+    guard_flag_threshold: float = Field(default=0.5, gt=0.0)
+    """Guard score from which a ticket is flagged (passed on to the agent, marked untrusted)."""
+    guard_block_threshold: float = Field(default=1.0, gt=0.0)
+    """Guard score from which a ticket is blocked (human review; never reaches the LLM)."""
+    guard_rules_path: Path | None = None
+    """Guard rules file (YAML, validated at start-up); unset: the rules.yaml shipped with guard."""
+
+    @model_validator(mode="after")
+    def _thresholds_ordered(self) -> Self:
+        if self.guard_flag_threshold > self.guard_block_threshold:
+            raise ValueError("guard_flag_threshold must not exceed guard_block_threshold")
+        return self

@@ -1,0 +1,1 @@
+"""Ingest: signed tickets over HTTP in, ``tickets.raw.v1`` out."""
