@@ -98,12 +98,15 @@ def aiokafka_sender(producer: AIOKafkaProducer) -> SendFn:
 def faust_app(service: str, settings: KafkaSettings) -> faust.App:
     """A faust app whose consumer group is ``triage-<service>``; topics are pre-created."""
     brokers = ";".join(f"kafka://{s}" for s in bootstrap_servers(settings))
+    datadir_root = Path(tempfile.gettempdir()) / "triage-faust"
+    # faust creates only the last path level of its datadir (no parents).
+    datadir_root.mkdir(parents=True, exist_ok=True)
     return faust.App(
         f"triage-{service}",
         broker=brokers,
         store="memory://",
         # faust keeps only a small state directory; nothing in it must survive a restart
-        datadir=str(Path(tempfile.gettempdir()) / "triage-faust" / "{conf.name}"),
+        datadir=str(datadir_root / "{conf.name}"),
         autodiscover=False,
         web_enabled=False,
         topic_allow_declare=False,

@@ -21,7 +21,7 @@ class AgentSettings(ServiceSettings):
 
     agent_triager: TriagerKind = "local"
     """Which triager handles tickets: ``local`` (offline model)."""
-    agent_model_cache_dir: Path | None = None
+    agent_model_dir: Path | None = None
     """Cache directory of the trained local model; unset: ``services/agent/model``."""
     agent_url_allowlist: list[str] = [
         "support.starfall.example",
@@ -46,5 +46,5 @@ class AgentSettings(ServiceSettings):
     """Triage confidence below which the ticket goes to a human."""
 
     @property
-    def agent_model_dir(self) -> Path:
-        return self.agent_model_cache_dir or PACKAGE_MODEL_DIR
+    def model_cache_dir(self) -> Path:
+        return self.agent_model_dir or PACKAGE_MODEL_DIR

@@ -78,5 +78,5 @@ def build_triager(settings: AgentSettings) -> Triager:
     from services.agent.local.triager import LocalTriager
 
     if settings.agent_triager == "local":
-        return LocalTriager(load_or_train(settings.agent_model_dir))
+        return LocalTriager(load_or_train(settings.model_cache_dir))
     raise ValueError(f"unknown triager {settings.agent_triager!r}")

@@ -121,7 +121,7 @@ async def test_handler_returns_one_triaged_event_per_ticket() -> None:
 
 @pytest.fixture(scope="module")
 def local() -> LocalTriager:
-    return LocalTriager(load_or_train(AgentSettings().agent_model_dir))
+    return LocalTriager(load_or_train(AgentSettings().model_cache_dir))
 
 
 async def test_redelivery_yields_identical_output_with_local_model(local: LocalTriager) -> None:

@@ -17,7 +17,7 @@ from services.agent.settings import AgentSettings
 
 @pytest.fixture(scope="module")
 def model() -> LocalModel:
-    return load_or_train(AgentSettings().agent_model_dir)
+    return load_or_train(AgentSettings().model_cache_dir)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from services.agent.settings import AgentSettings
 
 @pytest.fixture(scope="module")
 def triager() -> LocalTriager:
-    return LocalTriager(load_or_train(AgentSettings().agent_model_dir))
+    return LocalTriager(load_or_train(AgentSettings().model_cache_dir))
 
 
 def ticket(text: str, locale: str | None = None) -> GuardedTicket:

@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--test-file", type=Path, default=DATA_DIR / TEST_FILE)
     args = parser.parse_args(argv)
-    model = load_or_train(AgentSettings().agent_model_dir)
+    model = load_or_train(AgentSettings().model_cache_dir)
     report = evaluate(model, dataset.load(args.test_file))
     print(json.dumps(asdict(report)) if args.json else render(report))
 
