@@ -10,7 +10,6 @@ from typing import Annotated
 
 import httpx
 import typer
-import uvicorn
 from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
@@ -20,6 +19,7 @@ from libs.devstack.client import SAMPLES, load_samples, signed_post
 from libs.devstack.pipeline import Endpoints, Pipeline
 from libs.devstack.sink import create_sink
 from libs.devstack.watch import PipelineView, follow
+from libs.http import serve
 from libs.kafka import ensure_topics
 from libs.settings import KafkaSettings, TenantSettings
 
@@ -65,7 +65,7 @@ def sink(port: int = 8090) -> None:
     """Run the local HTTP recorder standing in for tools, webhooks and callbacks."""
     log = devstack.STATE_DIR / "sink.jsonl"
     log.parent.mkdir(exist_ok=True)
-    uvicorn.run(create_sink(log), host="127.0.0.1", port=port, log_level="warning")
+    serve(create_sink(log), "127.0.0.1", port)
 
 
 def _stack() -> tuple[dict[str, str], devstack.LocalStack | None]:
