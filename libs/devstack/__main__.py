@@ -129,7 +129,7 @@ async def _watch(bootstrap: str, endpoints: Endpoints, until_settled: bool, t0: 
     stop.set()
     await follower
     if first_executed is not None:
-        console.print(f"first executed action {first_executed:.1f}s after start")
+        console.print(f"\nfirst executed action {first_executed:.1f}s after start")
 
 
 @cli.command()
