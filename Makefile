@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: docs venv run test test-unit test-integration test-e2e lint fmt check schemas stack-up stack-down compose-up clean
+.PHONY: browser eval guard-eval bench chaos docs venv run test test-unit test-integration test-e2e lint fmt check schemas stack-up stack-down compose-up clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -21,9 +21,31 @@ venv: $(STAMP)
 run: venv
 	$(BIN)/python -m libs.devstack run
 
+## Debian's chromium for the approval inbox browser test (Playwright drives the system binary)
+browser:
+	@command -v chromium >/dev/null || { \
+		echo "installing chromium (Debian package) for the browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 ## the whole test suite (starts the local stack itself)
-test: venv
+test: venv browser
 	$(BIN)/pytest -q -p no:cacheprovider
+
+## triage accuracy of the local model (and of Claude when ANTHROPIC_API_KEY is set)
+eval: venv
+	$(BIN)/python -m services.agent.evaluate
+
+## guard detection and false-positive rates with confidence intervals, and throughput
+guard-eval: venv
+	$(BIN)/python -m services.guard.evaluate
+
+## throughput and latency against same-run baselines; writes bench/results/
+bench: venv
+	$(BIN)/python -m bench
+
+## kill and restart services and Redis while tickets flow; check exactly-once outcomes
+chaos: venv
+	$(BIN)/python -m tests.chaos
 
 test-unit: venv
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit
