@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 PENDING_EXPIRY = "pending_expiry"
+#: Next reminder or escalation of each pending item (action id scored by unix time).
+PENDING_DUE = "pending_due"
 
 
 def dedup(tenant: str, message_id: str) -> str:
@@ -19,6 +21,11 @@ def ratelimit_burst(tenant: str, user: str, window: int) -> str:
 
 def llm_rate(kind: str, window: int) -> str:
     return f"llm_rate:{kind}:{window}"
+
+
+def llm_cost(tenant: str, day: str) -> str:
+    """A tenant's LLM spend on one UTC day (``yyyymmdd``), in micro-dollars."""
+    return f"llm_rate:cost:{tenant}:{day}"
 
 
 def pending(action_id: str) -> str:

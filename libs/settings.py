@@ -62,7 +62,11 @@ class TelemetrySettings(_Base):
     metrics_port: int = 0
     """Port of a worker's Prometheus /metrics (0: off; HTTP services serve it themselves)."""
     otlp_endpoint: str | None = None
-    """OTLP endpoint for traces (unset: spans are not exported)."""
+    """OTLP/HTTP endpoint for traces, e.g. ``http://otel-collector:4318`` (unset: not exported)."""
+    trace_file: str | None = None
+    """Append every finished span to this file as a JSON line (tests and local debugging)."""
+    consumer_lag_interval_s: float = 15.0
+    """How often a worker measures the consumer lag of its assigned partitions (0: off)."""
 
 
 class PrivacySettings(_Base):
@@ -92,3 +96,16 @@ class TenantSettings(_Base):
 
     def secrets_for(self, tenant: str) -> list[str]:
         return [s.get_secret_value() for s in self.tenant_secrets.get(tenant, [])]
+
+
+class ChatApiSettings(_Base):
+    """Bot credentials and API bases of the chat apps approvers use (notifier, approval-api)."""
+
+    telegram_bot_token: SecretStr | None = None
+    """Telegram bot token (sendMessage, answerCallbackQuery, editMessageText); unset: no Telegram."""
+    telegram_api_url: str = "https://api.telegram.org"
+    """Base of the Telegram Bot API (a local server in tests, the sink in `make run`)."""
+    slack_bot_token: SecretStr | None = None
+    """Slack bot token (xoxb-..., chat.postMessage and chat.update); unset: no Slack."""
+    slack_api_url: str = "https://slack.com/api"
+    """Base of the Slack Web API (a local server in tests, the sink in `make run`)."""

@@ -1,4 +1,4 @@
-"""Process entry for faust services: logging, tracing, metrics, then the worker."""
+"""Process entry for faust services: logging, tracing, metrics, lag, then the worker."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 
 import faust
 
+from libs.lag import monitor_app_lag
 from libs.logs import setup_logging
 from libs.metrics import serve_metrics
 from libs.settings import ServiceSettings
@@ -26,6 +27,8 @@ class _JsonLogWorker(faust.Worker):
 def run_worker(app: faust.App, settings: ServiceSettings) -> None:
     """Run until SIGTERM/SIGINT; faust drains the stages and commits on the way out."""
     setup_logging(settings.service_name, settings.log_level)
-    setup_tracing(settings.service_name)
+    setup_tracing(settings.service_name, settings)
     serve_metrics(settings.metrics_port)
+    if settings.consumer_lag_interval_s > 0:
+        monitor_app_lag(app, settings, settings.consumer_lag_interval_s)
     _JsonLogWorker(app, settings).execute_from_commandline()

@@ -13,6 +13,9 @@ from schemas.tickets import Category, GuardFinding, Urgency
 PendingKind = Literal["action", "human_review"]
 ActionStatus = Literal["executed", "failed", "rejected", "expired"]
 DecisionChannel = Literal["policy", "api", "inbox", "link", "telegram", "slack", "expiry"]
+#: Why a PendingAction was published: a new item, a reminder before its tier's
+#: deadline, or an escalation to the next tier of approvers.
+PendingNotice = Literal["new", "reminder", "escalated"]
 
 
 class PendingAction(Envelope):
@@ -35,6 +38,12 @@ class PendingAction(Envelope):
     guard_findings: list[GuardFinding] = Field(default_factory=list)
     callback_url: str | None = None
     expires_at: UtcDatetime
+    tier: int = Field(default=0, ge=0, description="escalation tier, 0 = first approvers")
+    tier_name: str | None = Field(default=None, description="who is asked at this tier")
+    tier_deadline: UtcDatetime | None = Field(
+        default=None, description="when the item moves to the next tier (or expires)"
+    )
+    notice: PendingNotice = "new"
 
 
 class ActionOutcome(Envelope):

@@ -1,7 +1,8 @@
 """The triager interface: one guarded ticket in, one triage outcome out.
 
 Implementations: :class:`services.agent.local.triager.LocalTriager` (offline,
-deterministic) now; a Claude triager later, which falls back to the local one.
+deterministic) and :class:`services.agent.claude.client.ClaudeTriager`, which falls back
+to the local one.
 A triager may fail: it raises a :class:`TriageError` subclass so the caller can
 tell a retryable outage (:class:`TriageUnavailable`, a ``TransientError`` the
 stage runner retries) from an answer that will never be usable
@@ -77,6 +78,11 @@ def build_triager(settings: AgentSettings) -> Triager:
     from services.agent.local.model import load_or_train
     from services.agent.local.triager import LocalTriager
 
+    local = LocalTriager(load_or_train(settings.model_cache_dir))
     if settings.agent_triager == "local":
-        return LocalTriager(load_or_train(settings.model_cache_dir))
+        return local
+    if settings.agent_triager == "claude":
+        from services.agent.claude.client import build_claude_triager
+
+        return build_claude_triager(settings, fallback=local)
     raise ValueError(f"unknown triager {settings.agent_triager!r}")

@@ -33,6 +33,7 @@ from libs.security import hash_token
 from schemas import ActionOutcome, PendingAction
 from schemas.tools import SendReplyArgs
 from services.approval.auth import authenticate
+from services.approval.chat import chat_router
 from services.approval.decisions import (
     AlreadyDecided,
     DecisionError,
@@ -169,6 +170,8 @@ def create_app(settings: ApprovalSettings) -> FastAPI:
         if not runtime:
             raise ApiError(503, "starting", "the service is not ready yet")
         return runtime[0]
+
+    app.include_router(chat_router(rt))
 
     @app.get("/v1/pending")
     async def list_pending(

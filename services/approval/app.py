@@ -16,6 +16,7 @@ from services.approval.executor import Executor
 from services.approval.pending import PendingStore
 from services.approval.policy import load_policy
 from services.approval.settings import ApprovalSettings
+from services.approval.tiers import Schedule
 from services.approval.worker import ApprovalHandlers
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def create_worker_app(settings: ApprovalSettings) -> faust.App:
         store=PendingStore(redis, memory_s=settings.approval_memory_s),
         executor=Executor.from_settings(settings, redis, http),
         producer=settings.producer_id,
-        window_s=settings.approval_window_s,
+        schedule=Schedule(settings.tiers, settings.approval_reminder_before_s),
     )
     Stage(
         name="approval.triaged",

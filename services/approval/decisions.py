@@ -20,6 +20,7 @@ from libs.logs import log_fields
 from schemas import ActionOutcome, PendingAction, utcnow
 from schemas.actions import DecisionChannel
 from services.approval.executor import Executor, action_outcome
+from services.approval.links import action_digest
 from services.approval.metrics import DECISIONS
 from services.approval.pending import DecisionKind, DecisionMark, PendingStore
 from services.approval.tools import ActionContext
@@ -30,6 +31,8 @@ logger = logging.getLogger(__name__)
 EDITABLE_TOOL = "send_reply"
 
 PublishOutcome = Callable[[ActionOutcome], Awaitable[None]]
+#: Whether an approver (by name) may approve a tool.
+MayApprove = Callable[[str, str], bool]
 
 
 class DecisionError(Exception):
@@ -50,8 +53,22 @@ class AlreadyDecided(DecisionError):
     code = "already_decided"
 
 
+class Expired(AlreadyDecided):
+    code = "expired"
+
+
 class InvalidDecision(DecisionError):
     code = "invalid_decision"
+
+
+class Forbidden(DecisionError):
+    code = "forbidden"
+
+
+class ChangedAction(DecisionError):
+    """The action or its arguments differ from what the approver was shown."""
+
+    code = "action_changed"
 
 
 class NotCarriedOut(DecisionError):
@@ -66,11 +83,13 @@ class Decisions:
         publish: PublishOutcome,
         *,
         producer: str,
+        may_approve: MayApprove | None = None,
     ) -> None:
         self._store = store
         self._executor = executor
         self._publish = publish
         self._producer = producer
+        self._may_approve = may_approve
 
     async def approve(
         self,
@@ -79,12 +98,21 @@ class Decisions:
         *,
         reply: str | None = None,
         channel: DecisionChannel = "api",
+        digest: str | None = None,
     ) -> ActionOutcome:
-        """Run the action (with the approver's reply text, if edited) and publish its outcome."""
-        if reply is not None:
-            current = await self._store.get(action_id)
-            if current is not None and current.tool != EDITABLE_TOOL:
+        """Run the action (with the approver's reply text, if edited) and publish its outcome.
+
+        ``digest`` (from a signed link) must match the action as stored: a link
+        approves exactly what it was issued for.
+        """
+        current = await self._store.get(action_id)
+        if current is not None:
+            if reply is not None and current.tool != EDITABLE_TOOL:
                 raise InvalidDecision(f"only {EDITABLE_TOOL} takes an edited reply")
+            if self._may_approve is not None and not self._may_approve(approver, current.tool):
+                raise Forbidden(f"{approver}'s role may not approve {current.tool!r}")
+            if digest is not None and digest != action_digest(current):
+                raise ChangedAction(f"action {action_id} changed since the link was issued")
         item, mark = await self._take(action_id, approver, "approved")
         ctx = ActionContext.pending(item)
         if reply is not None:
@@ -115,8 +143,13 @@ class Decisions:
         reason: str,
         *,
         channel: DecisionChannel = "api",
+        digest: str | None = None,
     ) -> ActionOutcome:
         """Publish the rejection; nothing runs."""
+        if digest is not None:
+            current = await self._store.get(action_id)
+            if current is not None and digest != action_digest(current):
+                raise ChangedAction(f"action {action_id} changed since the link was issued")
         item, mark = await self._take(action_id, approver, "rejected")
         try:
             if await self._executor.started(item.action_id):
@@ -148,6 +181,8 @@ class Decisions:
         taken = await self._store.take(action_id, mark)
         if taken.item is not None:
             return taken.item, mark
+        if taken.expired or (taken.earlier is not None and taken.earlier.kind == "expired"):
+            raise Expired(f"action {action_id} was not decided in time and has expired")
         if taken.earlier is not None:
             raise AlreadyDecided(
                 f"action {action_id} was already {taken.earlier.kind} by {taken.earlier.by}"

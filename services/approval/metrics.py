@@ -15,3 +15,8 @@ PENDING_CREATED = Counter(
 EXECUTED = Counter(
     "triage_approval_executed", "Actions dispatched to their tool, by result", ["tool", "status"]
 )
+SWEPT = Counter(
+    "triage_approval_swept",
+    "Pending items reminded, escalated or expired by the sweep",
+    ["step"],
+)

@@ -25,6 +25,21 @@ class Approver(BaseModel):
     role: str = "approver"
 
 
+class Tier(BaseModel):
+    """One escalation tier: who is asked, and for how long before the next tier is."""
+
+    name: str = Field(min_length=1, max_length=64)
+    window_s: int = Field(gt=0)
+    roles: list[str] = Field(default_factory=list)
+
+
+#: Tools an approver of each role may approve ("*" = any); rejecting is open to every role.
+DEFAULT_ROLES: dict[str, list[str]] = {
+    "lead": ["*"],
+    "approver": ["send_reply", "create_ticket", "escalate_to_human"],
+}
+
+
 class ApprovalSettings(ServiceSettings):
     service_name: str = "approval"
     """Name in logs, metrics, traces and the ``producer`` envelope field."""
@@ -32,7 +47,15 @@ class ApprovalSettings(ServiceSettings):
     approval_policy_file: str = ""
     """YAML approval policy (unset: services/approval/policy.yaml); invalid stops the worker."""
     approval_window_s: int = Field(default=DAY_S, gt=0)
-    """How long a pending item waits for a decision (Redis TTL and expires_at)."""
+    """How long a pending item waits for a decision when no escalation tiers are set."""
+    approval_tiers: list[Tier] = Field(default_factory=list)
+    """JSON list of escalation tiers [{"name", "window_s", "roles"}]; the item expires after the last."""
+    approval_reminder_before_s: int = Field(default=3600, ge=0)
+    """A reminder is published this long before each tier's deadline (0: no reminders)."""
+    approval_sweep_interval_s: float = Field(default=5.0, gt=0)
+    """How often the worker looks for due reminders, escalations and expiries."""
+    approval_sweep_batch: int = Field(default=100, gt=0)
+    """At most this many items are handled per sweep and kind."""
     approval_memory_s: int = Field(default=7 * DAY_S, gt=0)
     """How long executions, decisions and creations are remembered against redeliveries."""
     approval_retry_after_s: int = Field(default=5, gt=0)
@@ -54,6 +77,16 @@ class ApprovalSettings(ServiceSettings):
         validate_default=True,
     )
     """JSON map name -> {"token_sha256": "<hex>", "role": "lead"}; dev: "demo", "demo-token"."""
+    approval_roles: dict[str, list[str]] = Field(default_factory=lambda: dict(DEFAULT_ROLES))
+    """JSON map role -> tools its approvers may approve ("*": all); others get 403."""
+    approval_signing_secret: SecretStr | None = None
+    """Signs approve/reject links and inbox sessions; unset: a random per-process secret."""
+    approval_public_url: str = ""
+    """Base URL of approval-api in links (unset: http://<host>:<port>)."""
+    approval_link_ttl_s: int = Field(default=DAY_S, gt=0)
+    """Lifetime of a signed approve/reject link (never beyond the item's expiry)."""
+    approval_session_ttl_s: int = Field(default=8 * 3600, gt=0)
+    """Lifetime of an approval-inbox login."""
     approval_api_host: str = "127.0.0.1"
     """Address the approval API binds."""
     approval_api_port: int = 8081
@@ -63,9 +96,30 @@ class ApprovalSettings(ServiceSettings):
     def _memory_outlasts_window(self) -> Self:
         # Forgetting a decision while its item could still exist would let a redelivery
         # park the action again.
-        if self.approval_memory_s < self.approval_window_s:
-            raise ValueError("approval_memory_s must be at least approval_window_s")
+        if self.approval_memory_s < sum(t.window_s for t in self.tiers):
+            raise ValueError("approval_memory_s must be at least the whole approval window")
+        unknown = {a.role for a in self.approvers.values()} - set(self.approval_roles)
+        if unknown:
+            raise ValueError(f"approvers have roles not in approval_roles: {sorted(unknown)}")
         return self
+
+    @property
+    def tiers(self) -> list[Tier]:
+        """The escalation tiers; without any, one tier of approval_window_s for everyone."""
+        return self.approval_tiers or [Tier(name="approvers", window_s=self.approval_window_s)]
+
+    @property
+    def public_url(self) -> str:
+        base = self.approval_public_url or (
+            f"http://{self.approval_api_host}:{self.approval_api_port}"
+        )
+        return base.rstrip("/")
+
+    def may_approve(self, approver: str, tool: str) -> bool:
+        """Whether the approver's role allows approving ``tool``."""
+        found = self.approvers.get(approver)
+        allowed = self.approval_roles.get(found.role, []) if found else []
+        return "*" in allowed or tool in allowed
 
     @property
     def policy_file(self) -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final
 
 from libs.logs import log_fields
@@ -18,6 +18,7 @@ from services.approval.executor import Executor, action_outcome
 from services.approval.metrics import DECISIONS, PENDING_CREATED
 from services.approval.pending import PendingStore
 from services.approval.policy import Decision, Policy, decide
+from services.approval.tiers import Schedule
 from services.approval.tools import ActionContext
 
 logger = logging.getLogger(__name__)
@@ -115,13 +116,13 @@ class ApprovalHandlers:
         store: PendingStore,
         executor: Executor,
         producer: str,
-        window_s: int,
+        schedule: Schedule,
     ) -> None:
         self._policy = policy
         self._store = store
         self._executor = executor
         self._producer = producer
-        self._window = timedelta(seconds=window_s)
+        self._schedule = schedule
 
     async def on_triaged(self, ticket: TriagedTicket) -> list[Envelope]:
         # One action after the other: a retry after a transient failure redoes only what is left.
@@ -129,7 +130,7 @@ class ApprovalHandlers:
 
     async def on_blocked(self, blocked: BlockedTicket) -> list[Envelope]:
         item = pending_for_blocked(
-            blocked, producer=self._producer, expires_at=utcnow() + self._window
+            blocked, producer=self._producer, expires_at=utcnow() + self._schedule.total
         )
         return [await self._park(item)]
 
@@ -153,7 +154,7 @@ class ApprovalHandlers:
                 action,
                 decision,
                 producer=self._producer,
-                expires_at=utcnow() + self._window,
+                expires_at=utcnow() + self._schedule.total,
             )
             return await self._park(item)
         ctx = ActionContext.proposed(ticket, action)
@@ -181,8 +182,10 @@ class ApprovalHandlers:
         )
 
     async def _park(self, item: PendingAction) -> PendingAction:
-        """Store the item once; a redelivery republishes the stored one (same deadline)."""
-        stored, created = await self._store.create(item)
+        """Store the item once at tier 0; a redelivery republishes the stored one (same deadline)."""
+        item = self._schedule.start(item)
+        step = self._schedule.next_step(item)
+        stored, created = await self._store.create(item, step.at if step else None)
         if created:
             PENDING_CREATED.labels(item.kind).inc()
         return stored

@@ -1,8 +1,9 @@
-"""Encoded payloads: base64 blobs that decode to readable text.
+"""Encoded payloads: base64, hex and percent-encoded text hidden in a message.
 
 Only blobs that decode to mostly printable UTF-8 are returned; the engine then
-runs the rules on the decoded text, so a random token, a JWT header or binary
-data never counts, while "aWdub3JlIGFsbC..." does.
+runs the rules on the decoded text, so a random token, a JWT header, a hash or
+binary data never counts, while "aWdub3JlIGFsbC...", "69676e6f7265..." or
+"ignore%20all%20previous..." does.
 """
 
 from __future__ import annotations
@@ -12,11 +13,20 @@ import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import unquote
 
 _BLOB = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+#: Even-length hex runs; hashes decode to binary and are dropped by the readability check.
+_HEX = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Za-z])")
+#: A token with at least two %XX escapes (URL query values, form posts).
+_PERCENT = re.compile(r"[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*")
 _MIN_DECODED = 8
 _PRINTABLE_SHARE = 0.9
 _MAX_BLOBS = 20
+
+
+Encoding = Literal["base64", "hex", "url_encoded"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,19 @@ class Payload:
     start: int
     end: int
     decoded: str
+    encoding: Encoding = "base64"
+
+
+def _readable(raw: bytes) -> str | None:
+    """``raw`` as text if it is mostly printable UTF-8 with some letters."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if len(text) < _MIN_DECODED or not any(c.isalpha() for c in text):
+        return None
+    readable = sum(1 for c in text if c.isprintable() or c.isspace())
+    return text if readable >= _PRINTABLE_SHARE * len(text) else None
 
 
 def _decode(blob: str) -> str | None:
@@ -33,22 +56,38 @@ def _decode(blob: str) -> str | None:
         return None
     try:
         raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
-        text = raw.decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except binascii.Error:
         return None
-    if len(text) < _MIN_DECODED or not any(c.isalpha() for c in text):
-        return None
-    readable = sum(1 for c in text if c.isprintable() or c.isspace())
-    return text if readable >= _PRINTABLE_SHARE * len(text) else None
+    return _readable(raw)
 
 
-def base64_payloads(text: str) -> Iterator[Payload]:
-    """Readable base64 payloads in ``text`` (at most a handful, to bound the work)."""
-    found = 0
+def _candidates(text: str) -> Iterator[Payload]:
     for match in _BLOB.finditer(text):
-        decoded = _decode(match.group())
-        if decoded is not None:
-            yield Payload(match.start(), match.end(), decoded)
-            found += 1
-            if found == _MAX_BLOBS:
-                return
+        if (decoded := _decode(match.group())) is not None:
+            yield Payload(match.start(), match.end(), decoded, "base64")
+    for match in _HEX.finditer(text):
+        if (decoded := _readable(bytes.fromhex(match.group()))) is not None:
+            yield Payload(match.start(), match.end(), decoded, "hex")
+    if "%" in text:
+        for match in _PERCENT.finditer(text):
+            decoded = unquote(match.group().replace("+", " "), errors="replace")
+            if len(decoded) >= _MIN_DECODED:
+                yield Payload(match.start(), match.end(), decoded, "url_encoded")
+
+
+def encoded_payloads(text: str) -> Iterator[Payload]:
+    """Readable encoded payloads in ``text`` (at most a handful, to bound the work).
+
+    A run of hex digits is also valid base64; it is reported once, as hex, when it
+    decodes as hex.
+    """
+    found = 0
+    taken: set[tuple[int, int]] = set()
+    for payload in sorted(_candidates(text), key=lambda p: p.encoding != "hex"):
+        if (payload.start, payload.end) in taken:
+            continue
+        taken.add((payload.start, payload.end))
+        yield payload
+        found += 1
+        if found == _MAX_BLOBS:
+            return

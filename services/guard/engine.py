@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict
 
 from schemas import GuardFinding, GuardVerdict, PiiRedaction
-from services.guard.encoded import base64_payloads
+from services.guard.encoded import encoded_payloads
 from services.guard.normalize import normalize
 from services.guard.pii import redact
 from services.guard.rules import DEFAULT_RULES_PATH, Rule, RuleSet, load_rules
@@ -118,13 +118,15 @@ class GuardEngine:
         for trick in shadow.tricks:
             if trick_rule := self._detectors.get(trick.kind):
                 hits.append(_Hit(trick_rule, trick.start, trick.end))
-        base64_rule = self._detectors.get("base64")
-        if base64_rule and depth < self.max_decode_depth:
-            for payload in base64_payloads(text):
+        if depth < self.max_decode_depth:
+            for payload in encoded_payloads(text):
+                encoding_rule = self._detectors.get(payload.encoding)
+                if encoding_rule is None:
+                    continue
                 inner = self._scan(payload.decoded, depth + 1)
                 if any(not hit.rule.amplifier for hit in inner):
                     # Inner spans refer to the decoded text: point at the blob instead.
-                    for rule in (base64_rule, *(hit.rule for hit in inner)):
+                    for rule in (encoding_rule, *(hit.rule for hit in inner)):
                         hits.append(_Hit(rule, payload.start, payload.end))
         return hits
 

@@ -48,6 +48,8 @@ Detector = Literal[
     "spaced_letters",
     "leetspeak",
     "base64",
+    "hex",
+    "url_encoded",
     "truncated",
 ]
 

@@ -12,7 +12,7 @@ from libs.logs import log_fields
 from libs.redis_client import redis_client
 from libs.stage import Stage
 from services.notifier.callbacks import CallbackSender
-from services.notifier.channels import channels_from_settings
+from services.notifier.config import channels_from_settings
 from services.notifier.handlers import Notifier
 from services.notifier.settings import NotifierSettings
 

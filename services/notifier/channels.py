@@ -4,8 +4,8 @@ A channel only knows how to send one notice and how to fail (``TransientError``
 to be retried, anything else for the DLQ); idempotency, retries and metrics
 are the caller's. Each channel has a name that is unique in its set, because
 the idempotency marker is kept per (event, channel name). Chat channels
-(Telegram inline keyboards, Slack Block Kit) plug in as further subclasses,
-and per-tenant channel sets via :class:`ChannelSet`.
+(``telegram.py``, ``slack.py``) are further subclasses; ``config.py`` builds
+the default and per-tenant :class:`ChannelSet` from settings.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import httpx
 from libs.logs import log_fields
 from libs.outbound import post_json
 from services.notifier.messages import ApprovalRequested
-from services.notifier.settings import NotifierSettings
 
 logger = logging.getLogger(__name__)
 
@@ -91,19 +90,3 @@ def _unique(channels: Sequence[Channel]) -> tuple[Channel, ...]:
     if duplicates:
         raise ValueError(f"channel names must be unique, repeated: {duplicates}")
     return tuple(channels)
-
-
-def channels_from_settings(settings: NotifierSettings, client: httpx.AsyncClient) -> ChannelSet:
-    """The channels configured by environment; the same for every tenant for now."""
-    channels: list[Channel] = []
-    if settings.notify_webhook_url:
-        channels.append(
-            WebhookChannel(
-                client,
-                settings.notify_webhook_url,
-                settings.notify_webhook_secret.get_secret_value(),
-            )
-        )
-    if settings.notify_log_channel:
-        channels.append(LogChannel())
-    return ChannelSet(channels)

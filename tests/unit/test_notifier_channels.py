@@ -15,12 +15,8 @@ from libs.errors import PermanentError, TransientError
 from libs.security import SIGNATURE_HEADER, SignatureError, verify
 from libs.settings import TenantSettings
 from services.notifier.callbacks import CallbackSender
-from services.notifier.channels import (
-    ChannelSet,
-    LogChannel,
-    WebhookChannel,
-    channels_from_settings,
-)
+from services.notifier.channels import ChannelSet, LogChannel, WebhookChannel
+from services.notifier.config import channels_from_settings
 from services.notifier.messages import approval_requested
 from services.notifier.settings import NotifierSettings
 from tests.unit.test_notifier_messages import outcome, pending

@@ -1,0 +1,1 @@
+"""Claude triage: typed tool use, retries, circuit breaker, shared budgets, cost."""
