@@ -63,6 +63,14 @@ class Endpoints:
         return env
 
 
+def _answers_ok(url: str) -> bool:
+    """True once ``url`` answers 200; a refused connection just means "not yet"."""
+    try:
+        return httpx.get(url, timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 class Pipeline:
     """Starts the sink and the services as child processes and stops them on exit."""
 
@@ -101,11 +109,8 @@ class Pipeline:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             self.check_alive()
-            try:
-                if httpx.get(url, timeout=1.0).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
+            if _answers_ok(url):
+                return
             time.sleep(0.2)
         raise StackError(f"{url} not ready after {timeout_s}s (logs in {self.logdir})")
 

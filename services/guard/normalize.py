@@ -63,7 +63,7 @@ _TOKEN = re.compile(r"[\w@$]+")
 _LETTER = re.compile(r"[a-z]")
 #: Tokens that are not leetspeak: names (ps5, gta5, win10, base64), quantities with
 #: units (16gb, 144hz; not "4ll") and hex (0x8007, c0ffee).
-_NOT_LEET = re.compile(r"[a-z]+\d{2,}|[a-z]{1,3}\d|\d{2,}[a-z]{1,4}|0x[0-9a-f]+|[0-9a-f]+")
+_NOT_LEET = re.compile(r"[a-z]+\d{2,}|[a-z]{1,3}\d|\d{2,}[a-z]{1,4}|0x[0-9a-f]+|[0-9a-f]{6,}")
 #: Leetspeak spells words; longer tokens are ids, hashes or encoded blobs.
 _MAX_LEET_TOKEN = 24
 _LEET_CHARS = re.compile(r"[013457@$]")
