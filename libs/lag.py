@@ -19,6 +19,7 @@ import mode
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
+from faust.exceptions import ConsumerNotStarted
 from prometheus_client import Gauge
 
 from libs.kafka import bootstrap_servers
@@ -61,25 +62,34 @@ class LagProbe:
 
     def __init__(self, settings: KafkaSettings, group: str) -> None:
         self.group = group
-        servers = bootstrap_servers(settings)
-        self._admin = AIOKafkaAdminClient(bootstrap_servers=servers)
-        self._offsets = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
+        self._servers = bootstrap_servers(settings)
+        self._clients: tuple[AIOKafkaAdminClient, AIOKafkaConsumer] | None = None
 
     async def start(self) -> None:
-        await self._admin.start()
-        await self._offsets.start()
+        """Connect (aiokafka clients must be created on the running loop)."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._servers)
+        offsets = AIOKafkaConsumer(bootstrap_servers=self._servers, enable_auto_commit=False)
+        await admin.start()
+        await offsets.start()
+        self._clients = (admin, offsets)
 
     async def close(self) -> None:
-        await self._offsets.stop()
-        await self._admin.close()
+        if self._clients is not None:
+            admin, offsets = self._clients
+            self._clients = None
+            await offsets.stop()
+            await admin.close()
 
     async def measure(self, partitions: Iterable[Partition]) -> dict[Partition, int]:
         tps = [TopicPartition(topic, p) for topic, p in sorted(set(partitions))]
         if not tps:
             return {}
-        commits = await self._admin.list_consumer_group_offsets(self.group, partitions=tps)
-        start = await self._offsets.beginning_offsets(tps)
-        end = await self._offsets.end_offsets(tps)
+        if self._clients is None:
+            raise RuntimeError("LagProbe.start() was not called")
+        admin, offsets = self._clients
+        commits = await admin.list_consumer_group_offsets(self.group, partitions=tps)
+        start = await offsets.beginning_offsets(tps)
+        end = await offsets.end_offsets(tps)
         return compute_lag(
             [(tp.topic, tp.partition) for tp in tps],
             {(tp.topic, tp.partition): meta.offset for tp, meta in commits.items()},
@@ -149,7 +159,11 @@ def monitor_app_lag(app: faust.App, settings: KafkaSettings, interval_s: float) 
     """Start a lag monitor with the faust app, over the partitions its consumer owns."""
 
     def assigned() -> list[Partition]:
-        return [(tp.topic, tp.partition) for tp in app.consumer.assignment()]
+        try:
+            owned = app.consumer.assignment()
+        except ConsumerNotStarted:
+            return []
+        return [(tp.topic, tp.partition) for tp in owned]
 
     monitor = LagMonitor(settings, app.conf.id, assigned, interval_s)
     app.add_dependency(monitor)

@@ -34,3 +34,8 @@ def pending(action_id: str) -> str:
 
 def done(stage: str, event_id: str) -> str:
     return f"done:{stage}:{event_id}"
+
+
+def pii(ticket_id: str) -> str:
+    """The guard's PII vault for one ticket: placeholder -> (encrypted) value, with a TTL."""
+    return f"pii:{ticket_id}"

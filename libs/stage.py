@@ -1,18 +1,21 @@
 """The stream-stage runner every faust service uses.
 
-A stage consumes one topic in batches (``take_events``), handles each event
+A stage consumes one topic in batches (``noack_take``), handles each event
 with a plain async function that takes and returns schema models, publishes
-the outputs, waits for the broker's acks and only then lets faust ack the
-batch. One ticket's events (one key) are handled in order; different keys run
+the outputs, waits for the broker's acks and only then acks the batch to
+faust. One ticket's events (one key) are handled in order; different keys run
 concurrently up to ``stage_concurrency``. A handler that raises never escapes:
 transient errors are retried with backoff, anything else (or a transient error
 that outlasts its retries) becomes a DLQ record, because faust would otherwise
 ack the event and skip it silently.
 
-The per-event path is kept lean because it bounds a stage's throughput
-(``make bench``): a batch runs on at most ``stage_concurrency`` worker
-coroutines (not one task per key), the retry machinery is only entered after a
-first failure, and metric children are bound once.
+Throughput (``make bench``): two batches are in flight at once, so the next
+batch is handled while the previous one's outputs are acknowledged and its
+slowest events finish (no idle CPU, no concurrency gap at a batch's tail); a
+batch runs on at most ``stage_concurrency`` worker coroutines (not one task per
+key); the retry machinery is only entered after a first failure; metric
+children are bound once. Offsets are acked (so committed) in input order, only
+after the batch's outputs and every earlier batch's are acknowledged.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, Generic, TypeVar, cast
 
 import faust
@@ -50,6 +54,21 @@ def _headers(raw: Any) -> list[tuple[str, bytes]]:
     return [(str(k), v if isinstance(v, bytes) else str(v).encode()) for k, v in items]
 
 
+class _Batch:
+    """A batch in flight: its events, keys, task, and the batch before it (while unfinished)."""
+
+    def __init__(
+        self,
+        events: list[EventT],
+        previous: _Batch | None,
+        run: Callable[[_Batch], Awaitable[None]],
+    ) -> None:
+        self.events = events
+        self.keys = frozenset(e.key for e in events)
+        self.previous = previous
+        self.task: asyncio.Future[None] = asyncio.ensure_future(run(self))
+
+
 class Stage(Generic[In]):
     """One consumed topic of a service, wired to its handler."""
 
@@ -72,46 +91,86 @@ class Stage(Generic[In]):
         self.retry_attempts = retry_attempts
         self.retry_max_wait_s = retry_max_wait_s
         self._send = faust_sender(app)
+        self._slots = asyncio.Semaphore(settings.stage_concurrency)
         self._events_in = metrics.EVENTS_IN.labels(name, source.name)
         self._latency = metrics.STAGE_LATENCY.labels(name)
         topic = app.topic(source.name, key_serializer="raw", value_serializer="raw")
         app.agent(topic, name=f"{name}.{source.name}")(self._agent)
 
     async def _agent(self, stream: faust.StreamT) -> None:
-        assert isinstance(stream, faust.Stream)  # take_events lives on the concrete class
-        async for events in stream.take_events(
-            self.settings.stage_batch_size, self.settings.stage_batch_within_s
-        ):
-            task = asyncio.ensure_future(self.process_batch(events))
-            try:
-                await asyncio.shield(task)
-            except asyncio.CancelledError:
-                # Shutting down: finish (drain) the batch so faust acks only handled events.
-                await task
-                raise
+        assert isinstance(stream, faust.Stream)  # noack_take lives on the concrete class
+        previous: _Batch | None = None
+        latest: _Batch | None = None
+        try:
+            async for events in stream.noack_take(
+                self.settings.stage_batch_size, self.settings.stage_batch_within_s
+            ):
+                latest = _Batch(list(events), previous, partial(self._run, stream))
+                if previous is not None:
+                    # A window of two batches: this one is handled while the previous one's
+                    # outputs are acknowledged and its slowest events finish.
+                    await asyncio.shield(previous.task)
+                previous = latest
+        finally:
+            if latest is not None:
+                # Shutting down (or crashing): drain, so faust commits only handled events.
+                await latest.task
 
-    async def process_batch(self, events: Sequence[EventT]) -> None:
+    async def _run(self, stream: faust.Stream, batch: _Batch) -> None:
+        try:
+            await self.process_batch(batch.events, batch.previous)
+            for event in batch.events:
+                await stream.ack(event)
+        finally:
+            batch.previous = None  # done batches must not keep a chain of their predecessors
+
+    async def process_batch(self, events: Sequence[EventT], previous: _Batch | None = None) -> None:
+        """Handle a batch, publish its outputs and wait for their acks.
+
+        ``previous`` is the batch still in flight, if any: keys it holds wait for it
+        (one ticket's events stay in order), and this batch publishes only after it
+        has published, so outputs and offset acks keep the input order.
+        """
         started = time.perf_counter()
         by_key: dict[Any, list[EventT]] = {}
         for event in events:
             by_key.setdefault(event.key, []).append(event)
-        groups = iter(by_key.values())
+        busy = previous.keys if previous is not None else frozenset()
+        ready = [group for key, group in by_key.items() if key not in busy]
+        waiting = [group for key, group in by_key.items() if key in busy]
         records: list[Record] = []
 
-        async def work_through_groups() -> None:
-            # Workers share one iterator: a key's events stay with one worker, in order.
-            for group in groups:
-                for event in group:
-                    records.extend(await self.handle_event(event))
+        async def after_previous() -> None:
+            if previous is not None and waiting:
+                await previous.task
+            await self._work_through(waiting, records)
 
-        workers = min(self.settings.stage_concurrency, len(by_key))
-        await asyncio.gather(*(work_through_groups() for _ in range(workers)))
+        await asyncio.gather(self._work_through(ready, records), after_previous())
+        if previous is not None:
+            await previous.task
         await self._publish_until_acked(records)
         elapsed = time.perf_counter() - started
         for _ in events:
             self._latency.observe(elapsed)
         for topic, count in Counter(r.topic for r in records).items():
             metrics.EVENTS_OUT.labels(self.name, topic).inc(count)
+
+    async def _work_through(self, groups: list[list[EventT]], records: list[Record]) -> None:
+        """Handle key groups on at most ``stage_concurrency`` coroutines.
+
+        The workers share one iterator, so a key's events stay with one worker, in
+        order; the semaphore bounds events in flight across the two batches.
+        """
+        pending = iter(groups)
+
+        async def worker() -> None:
+            for group in pending:
+                for event in group:
+                    async with self._slots:
+                        records.extend(await self.handle_event(event))
+
+        workers = min(self.settings.stage_concurrency, len(groups))
+        await asyncio.gather(*(worker() for _ in range(workers)))
 
     async def handle_event(self, event: EventT) -> list[Record]:
         message = event.message

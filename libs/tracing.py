@@ -23,7 +23,7 @@ from opentelemetry.sdk.trace.export import (
     SpanExporter,
     SpanExportResult,
 )
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
 
 from libs.settings import TelemetrySettings
 
@@ -165,6 +165,27 @@ def consumer_span(
         kind=SpanKind.CONSUMER,
         attributes=attributes,
     ) as span:
+        yield span
+
+
+@contextmanager
+def resumed_span(
+    name: str, headers: Headers | None, ticket_id: str | None = None
+) -> Iterator[Span]:
+    """A span continuing a ticket's trace saved earlier as headers (e.g. with a pending item).
+
+    Used where work for a ticket resumes outside a Kafka consumer, such as a human
+    decision arriving over HTTP: the span joins the ticket's trace, and links to
+    the current span (the request) so both stay navigable.
+    """
+    current = trace.get_current_span().get_span_context()
+    links = [Link(current)] if current.is_valid else []
+    tracer = trace.get_tracer("triage")
+    with tracer.start_as_current_span(
+        name, context=extract(headers), kind=SpanKind.INTERNAL, links=links
+    ) as span:
+        if ticket_id is not None:
+            tag_ticket(ticket_id, span)
         yield span
 
 

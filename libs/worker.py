@@ -14,11 +14,16 @@ from libs.tracing import setup_tracing
 
 
 class _JsonLogWorker(faust.Worker):
-    """mode's worker replaces the root log handlers when it starts: put the JSON one back."""
+    """mode's worker replaces the root log handlers when it starts: put the JSON one back.
+
+    Its terminal spinner is turned off too: it writes cursor escape codes to stdout,
+    which would break the one-JSON-object-a-line log stream.
+    """
 
     def __init__(self, app: faust.App, settings: ServiceSettings) -> None:
         self._triage_settings = settings
         super().__init__(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+        self.spinner = None
 
     def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
         setup_logging(self._triage_settings.service_name, self._triage_settings.log_level)

@@ -57,6 +57,18 @@ class Endpoints:
             "TRIAGE_TOOLS_BASE_URL": f"{self.sink_url}/tools",
             "TRIAGE_NOTIFY_WEBHOOK_URL": f"{self.sink_url}/webhook",
             "TRIAGE_NOTIFY_WEBHOOK_SECRET": "dev-webhook-secret",
+            # the sink stands in for the Telegram Bot API and Slack Web API too
+            "TRIAGE_TELEGRAM_BOT_TOKEN": "dev-bot-token",
+            "TRIAGE_TELEGRAM_API_URL": f"{self.sink_url}/telegram",
+            "TRIAGE_NOTIFY_TELEGRAM_CHAT_ID": "-1000000000001",
+            "TRIAGE_TELEGRAM_WEBHOOK_SECRET": "dev-telegram-secret",
+            "TRIAGE_TELEGRAM_APPROVERS": '{"1000001": "demo"}',
+            "TRIAGE_SLACK_BOT_TOKEN": "dev-slack-bot-token",
+            "TRIAGE_SLACK_API_URL": f"{self.sink_url}/slack",
+            "TRIAGE_NOTIFY_SLACK_CHANNEL": "C0DEVAPPROVALS",
+            "TRIAGE_SLACK_SIGNING_SECRET": "dev-slack-signing-secret",
+            "TRIAGE_SLACK_APPROVERS": '{"U0DEVLEAD": "demo"}',
+            "TRIAGE_APPROVAL_SIGNING_SECRET": "dev-approval-signing-secret",
         }
         if name in self.metrics_ports:
             env["TRIAGE_METRICS_PORT"] = str(self.metrics_ports[name])
@@ -79,6 +91,7 @@ class Pipeline:
         self.logdir = logdir
         self.endpoints = endpoints
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self._extra_env: dict[str, str] = {}
 
     def _spawn(self, name: str, args: list[str], extra: dict[str, str]) -> None:
         env = {**os.environ, **self.stack_env, **self.endpoints.env(name), **extra}
@@ -96,11 +109,12 @@ class Pipeline:
 
     def start(self, extra_env: dict[str, str] | None = None) -> None:
         self.logdir.mkdir(parents=True, exist_ok=True)
+        self._extra_env = dict(extra_env or {})
         self._spawn(
             "sink", ["-m", "libs.devstack", "sink", "--port", str(self.endpoints.sink_port)], {}
         )
         for name, module in SERVICES.items():
-            self._spawn(name, ["-m", *module], extra_env or {})
+            self._spawn(name, ["-m", *module], self._extra_env)
         self.wait_http(f"{self.endpoints.sink_url}/healthz")
         self.wait_http(f"{self.endpoints.ingest_url}/readyz")
         self.wait_http(f"{self.endpoints.approval_api_url}/readyz")
@@ -118,6 +132,22 @@ class Pipeline:
         dead = {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
         if dead:
             raise StackError(f"processes exited: {dead} (logs in {self.logdir})")
+
+    def kill(self, name: str, sig: signal.Signals = signal.SIGKILL, timeout_s: float = 60.0) -> int:
+        """Signal one service and wait for it to exit (SIGKILL after ``timeout_s``)."""
+        proc = self.procs[name]
+        proc.send_signal(sig)
+        try:
+            return proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()
+
+    def restart(self, name: str) -> None:
+        """Start a service again (after :meth:`kill`) with the environment of :meth:`start`."""
+        if self.procs[name].poll() is None:
+            raise StackError(f"{name} is still running")
+        self._spawn(name, ["-m", *SERVICES[name]], self._extra_env)
 
     def stop(self, timeout_s: float = 30.0) -> dict[str, int | None]:
         """SIGTERM everything (services drain and commit), then wait; SIGKILL stragglers."""

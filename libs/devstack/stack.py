@@ -109,7 +109,9 @@ def _spawn(args: list[str], log: Path) -> int:
     return proc.pid
 
 
-def start_redis(workdir: Path, port: int) -> int:
+def start_redis(workdir: Path, port: int, *, persistent: bool = False) -> int:
+    """valkey on ``port``; ``persistent`` keeps an fsync-always AOF in ``workdir`` (as production
+    Redis would), so a restart keeps the dedup and ``done:`` markers."""
     data = workdir / "valkey"
     data.mkdir(parents=True, exist_ok=True)
     pid = _spawn(
@@ -122,7 +124,9 @@ def start_redis(workdir: Path, port: int) -> int:
             "--save",
             "",
             "--appendonly",
-            "no",
+            "yes" if persistent else "no",
+            "--appendfsync",
+            "always",
             "--dir",
             str(data),
         ],
@@ -151,10 +155,12 @@ def start_broker(workdir: Path, port: int) -> int:
     return pid
 
 
-def start(workdir: Path = STATE_DIR, *, create_topics: bool = True) -> LocalStack:
+def start(
+    workdir: Path = STATE_DIR, *, create_topics: bool = True, persistent_redis: bool = False
+) -> LocalStack:
     workdir.mkdir(parents=True, exist_ok=True)
     stack = LocalStack(kafka_port=free_port(), redis_port=free_port(), workdir=str(workdir))
-    stack.pids["valkey"] = start_redis(workdir, stack.redis_port)
+    stack.pids["valkey"] = start_redis(workdir, stack.redis_port, persistent=persistent_redis)
     stack.pids["tansu"] = start_broker(workdir, stack.kafka_port)
     stack.save()
     if create_topics:

@@ -125,5 +125,6 @@ def classify(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     indent = 2 if args.jsonl is None else None
-    asyncio.run(_classify(items, build_triager(settings), settings, out, indent))
+    triager = build_triager(settings, shared_budget=False)
+    asyncio.run(_classify(items, triager, settings, out, indent))
     return 0

@@ -72,8 +72,11 @@ class Triager(Protocol):
     async def triage(self, ticket: GuardedTicket) -> TriageOutcome: ...
 
 
-def build_triager(settings: AgentSettings) -> Triager:
-    """The triager named by ``TRIAGE_AGENT_TRIAGER``, ready to use (the local model is loaded)."""
+def build_triager(settings: AgentSettings, *, shared_budget: bool = True) -> Triager:
+    """The triager named by ``TRIAGE_AGENT_TRIAGER``, ready to use (the local model is loaded).
+
+    ``shared_budget=False`` (CLI, evaluation) runs Claude without the Redis budgets.
+    """
     # Imported here: the local triager imports this module for the outcome types.
     from services.agent.local.model import load_or_train
     from services.agent.local.triager import LocalTriager
@@ -84,5 +87,5 @@ def build_triager(settings: AgentSettings) -> Triager:
     if settings.agent_triager == "claude":
         from services.agent.claude.client import build_claude_triager
 
-        return build_claude_triager(settings, fallback=local)
+        return build_claude_triager(settings, fallback=local, shared_budget=shared_budget)
     raise ValueError(f"unknown triager {settings.agent_triager!r}")

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
-from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from libs import tracing
@@ -30,20 +30,28 @@ from libs.kafka import aiokafka_producer, aiokafka_sender, publish, record_for
 from libs.logs import log_fields, setup_logging
 from libs.redis_client import redis_client
 from libs.security import hash_token
-from schemas import ActionOutcome, PendingAction
+from schemas import ActionOutcome, PendingAction, utcnow
 from schemas.tools import SendReplyArgs
 from services.approval.auth import authenticate
 from services.approval.chat import chat_router
 from services.approval.decisions import (
     AlreadyDecided,
+    ChangedAction,
     DecisionError,
     Decisions,
+    Expired,
+    Forbidden,
     InvalidDecision,
     NotCarriedOut,
     NotPending,
 )
 from services.approval.executor import Executor
+from services.approval.inbox import inbox_router
+from services.approval.link_pages import link_router
+from services.approval.links import Signer, UsedLinks, issue_link
+from services.approval.pages import STATIC
 from services.approval.pending import PendingStore
+from services.approval.runtime import Runtime
 from services.approval.settings import DEMO_TOKEN, ApprovalSettings
 
 logger = logging.getLogger(__name__)
@@ -51,6 +59,9 @@ logger = logging.getLogger(__name__)
 _STATUS: dict[type[DecisionError], int] = {
     NotPending: 404,
     AlreadyDecided: 409,
+    Expired: 409,
+    ChangedAction: 409,
+    Forbidden: 403,
     InvalidDecision: 422,
     NotCarriedOut: 503,
 }
@@ -71,12 +82,12 @@ class RejectBody(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-@dataclass(frozen=True)
-class _Runtime:
-    redis: Redis
-    producer: AIOKafkaProducer
-    store: PendingStore
-    decisions: Decisions
+class LinksBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approver: str | None = Field(
+        default=None, max_length=64, description="who the links are for (default: the caller)"
+    )
 
 
 def _json(model: PendingAction | ActionOutcome) -> Response:
@@ -85,7 +96,8 @@ def _json(model: PendingAction | ActionOutcome) -> Response:
 
 def create_app(settings: ApprovalSettings) -> FastAPI:
     """The API; its Redis client, tool HTTP client and Kafka producer live in the lifespan."""
-    runtime: list[_Runtime] = []
+    runtime: list[Runtime] = []
+    signer = _signer(settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -106,8 +118,14 @@ def create_app(settings: ApprovalSettings) -> FastAPI:
 
         store = PendingStore(redis, memory_s=settings.approval_memory_s)
         executor = Executor.from_settings(settings, redis, http)
-        decisions = Decisions(store, executor, publish_outcome, producer=settings.producer_id)
-        runtime.append(_Runtime(redis, producer, store, decisions))
+        decisions = Decisions(
+            store,
+            executor,
+            publish_outcome,
+            producer=settings.producer_id,
+            may_approve=settings.may_approve,
+        )
+        runtime.append(Runtime(redis, producer, store, decisions, UsedLinks(redis)))
         try:
             yield
         finally:
@@ -166,18 +184,18 @@ def create_app(settings: ApprovalSettings) -> FastAPI:
             )
         return name
 
-    def rt() -> _Runtime:
+    def rt() -> Runtime:
         if not runtime:
             raise ApiError(503, "starting", "the service is not ready yet")
         return runtime[0]
 
-    app.include_router(chat_router(rt))
+    app.include_router(chat_router(rt, settings))
 
     @app.get("/v1/pending")
     async def list_pending(
         limit: int = Query(default=100, ge=1, le=1000),
         _: str = Depends(approver),
-        r: _Runtime = Depends(rt),
+        r: Runtime = Depends(rt),
     ) -> Response:
         items = await r.store.list(limit)
         body = b'{"items":[' + b",".join(i.to_json() for i in items) + b"]}"
@@ -185,7 +203,7 @@ def create_app(settings: ApprovalSettings) -> FastAPI:
 
     @app.get("/v1/pending/{action_id}")
     async def get_pending(
-        action_id: uuid.UUID, _: str = Depends(approver), r: _Runtime = Depends(rt)
+        action_id: uuid.UUID, _: str = Depends(approver), r: Runtime = Depends(rt)
     ) -> Response:
         item = await r.store.get(action_id)
         if item is None:
@@ -197,7 +215,7 @@ def create_app(settings: ApprovalSettings) -> FastAPI:
         action_id: uuid.UUID,
         body: ApproveBody | None = None,
         name: str = Depends(approver),
-        r: _Runtime = Depends(rt),
+        r: Runtime = Depends(rt),
     ) -> Response:
         reply = body.reply if body else None
         return _json(await r.decisions.approve(action_id, name, reply=reply))
@@ -207,11 +225,48 @@ def create_app(settings: ApprovalSettings) -> FastAPI:
         action_id: uuid.UUID,
         body: RejectBody,
         name: str = Depends(approver),
-        r: _Runtime = Depends(rt),
+        r: Runtime = Depends(rt),
     ) -> Response:
         return _json(await r.decisions.reject(action_id, name, body.reason))
 
+    @app.post("/v1/pending/{action_id}/links")
+    async def links(
+        action_id: uuid.UUID,
+        body: LinksBody | None = None,
+        name: str = Depends(approver),
+        r: Runtime = Depends(rt),
+    ) -> dict[str, str]:
+        """Signed approve/reject links for a chat or mail message to one approver."""
+        target = (body.approver if body else None) or name
+        if target not in settings.approvers:
+            raise ApiError(422, "unknown_approver", f"no approver named {target!r}")
+        item = await r.store.get(action_id)
+        if item is None:
+            raise ApiError(404, "not_found", f"no pending action {action_id} (unknown or decided)")
+        until = utcnow() + timedelta(seconds=settings.approval_link_ttl_s)
+        base = f"{settings.public_url}/links/"
+        approve_token = issue_link(signer, item, "approve", target, until)
+        return {
+            "approve": base + approve_token,
+            "reject": base + issue_link(signer, item, "reject", target, until),
+            "expires_at": min(until, item.expires_at).isoformat(),
+        }
+
+    app.include_router(inbox_router(settings, signer, rt))
+    app.include_router(link_router(settings, signer, rt))
+    app.mount("/inbox/static", StaticFiles(directory=STATIC), name="inbox-static")
     return app
+
+
+def _signer(settings: ApprovalSettings) -> Signer:
+    secret = settings.approval_signing_secret
+    if secret is None or not secret.get_secret_value():
+        logger.warning(
+            "no TRIAGE_APPROVAL_SIGNING_SECRET: links and inbox sessions last one process",
+            extra=log_fields("approval_random_signing_secret"),
+        )
+        return Signer(secrets.token_hex(32))
+    return Signer(secret.get_secret_value())
 
 
 def run_api(settings: ApprovalSettings) -> None:

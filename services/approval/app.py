@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import faust
 import httpx
 
-from libs import topics
-from libs.kafka import faust_app
+from libs import topics, tracing
+from libs.errors import TransientError
+from libs.kafka import faust_app, faust_sender, publish, record_for
 from libs.logs import log_fields
 from libs.redis_client import redis_client
 from libs.stage import Stage
+from schemas import Envelope
 from services.approval.executor import Executor
+from services.approval.expiry import Sweeper
 from services.approval.pending import PendingStore
 from services.approval.policy import load_policy
 from services.approval.settings import ApprovalSettings
@@ -30,12 +34,27 @@ def create_worker_app(settings: ApprovalSettings) -> faust.App:
     # and a batch still draining must not find its client closed. Exit frees both.
     redis = redis_client(settings)
     http = httpx.AsyncClient(timeout=settings.tools_timeout_s)
+    store = PendingStore(redis, memory_s=settings.approval_memory_s)
+    schedule = Schedule(settings.tiers, settings.approval_reminder_before_s)
     handlers = ApprovalHandlers(
         policy=policy,
-        store=PendingStore(redis, memory_s=settings.approval_memory_s),
+        store=store,
         executor=Executor.from_settings(settings, redis, http),
         producer=settings.producer_id,
-        schedule=Schedule(settings.tiers, settings.approval_reminder_before_s),
+        schedule=schedule,
+    )
+    send = faust_sender(app)
+
+    async def publish_all(models: Sequence[Envelope]) -> None:
+        records = [record_for(m, tracing.inject()) for m in models]
+        await publish(send, records, settings.kafka_send_timeout_s)
+
+    sweeper = Sweeper(
+        store,
+        schedule,
+        publish_all,
+        producer=settings.producer_id,
+        batch=settings.approval_sweep_batch,
     )
     Stage(
         name="approval.triaged",
@@ -51,6 +70,14 @@ def create_worker_app(settings: ApprovalSettings) -> faust.App:
         handler=handlers.on_blocked,
         settings=settings,
     )
+
+    @app.timer(interval=settings.approval_sweep_interval_s)
+    async def _sweep() -> None:
+        """Reminders, escalations and expiries; every replica sweeps, each item is claimed once."""
+        try:
+            await sweeper.sweep()
+        except TransientError:
+            logger.exception("sweep failed, next tick retries", extra=log_fields("sweep_failed"))
 
     @app.task
     async def _announce() -> None:

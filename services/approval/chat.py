@@ -16,13 +16,13 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
 from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from libs.chat import (
     SLACK_SIGNATURE_HEADER,
@@ -38,10 +38,11 @@ from libs.errors import PermanentError, TransientError
 from libs.http import ApiError
 from libs.logs import log_fields
 from libs.security import SignatureError
-from libs.settings import ChatApiSettings
 from schemas import ActionOutcome
 from schemas.actions import DecisionChannel
 from services.approval.decisions import AlreadyDecided, DecisionError, Decisions, NotPending
+from services.approval.runtime import Runtime
+from services.approval.settings import ChatSettings
 
 logger = logging.getLogger(__name__)
 
@@ -50,24 +51,6 @@ SLACK_PATH = "/chat/slack/interactivity"
 #: Telegram shows at most this much of a callback answer.
 ANSWER_MAX = 200
 TELEGRAM_TEXT_MAX = 4096
-
-
-class ChatSettings(ChatApiSettings):
-    telegram_webhook_secret: SecretStr | None = None
-    """secret_token given to setWebhook, checked on every update; unset: Telegram refused."""
-    telegram_approvers: dict[str, str] = Field(default_factory=dict)
-    """JSON map Telegram user id -> approver name, e.g. {"123456789": "alice"}."""
-    slack_signing_secret: SecretStr | None = None
-    """Slack app signing secret, checked on every interaction; unset: Slack refused."""
-    slack_approvers: dict[str, str] = Field(default_factory=dict)
-    """JSON map Slack user id -> approver name, e.g. {"U024BE7LH": "alice"}."""
-    slack_signature_window_s: int = Field(default=300, gt=0)
-    """How old a Slack request timestamp may be (replay window)."""
-
-
-class _HasDecisions(Protocol):
-    @property
-    def decisions(self) -> Decisions: ...
 
 
 @dataclass(frozen=True)
@@ -103,6 +86,9 @@ async def decide(
         return Verdict(f"No longer pending: {exc.message}", final=True)
     except DecisionError as exc:
         return Verdict(exc.message, final=False)
+    except TransientError:
+        logger.exception("chat decision failed", extra=log_fields("chat_decision_failed"))
+        return Verdict("Temporarily unavailable, please try again.", final=False)
     return Verdict(outcome_text(outcome), final=True)
 
 
@@ -273,7 +259,10 @@ class SlackCallbacks:
 # --- routes --------------------------------------------------------------------------------------
 
 
-def _refuse(exc: SignatureError) -> ApiError:
+def _refuse(app: str, exc: SignatureError) -> ApiError:
+    logger.warning(
+        "chat callback refused", extra=log_fields("chat_refused", channel=app, code=exc.code)
+    )
     return ApiError(401, exc.code, exc.message)
 
 
@@ -299,9 +288,7 @@ class _Handlers:
         return cls(telegram, slack)
 
 
-def chat_router(
-    runtime: Callable[[], _HasDecisions], settings: ChatSettings | None = None
-) -> APIRouter:
+def chat_router(runtime: Callable[[], Runtime], settings: ChatSettings | None = None) -> APIRouter:
     """The Telegram webhook and Slack interactivity routes; ``runtime`` gives the decisions."""
     chat = settings or ChatSettings()
     handlers: list[_Handlers] = []
@@ -326,7 +313,7 @@ def chat_router(
     async def telegram_webhook(
         request: Request,
         background: BackgroundTasks,
-        r: _HasDecisions = Depends(runtime),
+        r: Runtime = Depends(runtime),
         h: _Handlers = Depends(configured),
     ) -> Response:
         if h.telegram is None or chat.telegram_webhook_secret is None:
@@ -337,7 +324,7 @@ def chat_router(
                 request.headers.get(TELEGRAM_SECRET_HEADER),
             )
         except SignatureError as exc:
-            raise _refuse(exc) from exc
+            raise _refuse("telegram", exc) from exc
         try:
             update = TelegramUpdate.model_validate_json(await request.body())
         except ValidationError as exc:
@@ -350,7 +337,7 @@ def chat_router(
     async def slack_interactivity(
         request: Request,
         background: BackgroundTasks,
-        r: _HasDecisions = Depends(runtime),
+        r: Runtime = Depends(runtime),
         h: _Handlers = Depends(configured),
     ) -> Response:
         if h.slack is None or chat.slack_signing_secret is None:
@@ -365,7 +352,7 @@ def chat_router(
                 window_s=chat.slack_signature_window_s,
             )
         except SignatureError as exc:
-            raise _refuse(exc) from exc
+            raise _refuse("slack", exc) from exc
         try:
             (raw,) = parse_qs(body.decode())["payload"]
             payload = BlockActions.model_validate_json(raw)

@@ -29,7 +29,7 @@ from schemas import ActionOutcome, utcnow
 from schemas.actions import ActionStatus, DecisionChannel
 from services.approval.metrics import EXECUTED
 from services.approval.settings import ApprovalSettings
-from services.approval.tools import ActionContext, ToolRegistry
+from services.approval.tools import ActionContext, LinearTool, Tool, ToolRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +74,17 @@ class Executor:
         cls, settings: ApprovalSettings, redis: Redis, client: httpx.AsyncClient
     ) -> Executor:
         secret = settings.tools_signing_secret
+        overrides: dict[str, Tool] = {}
+        if settings.create_ticket_adapter == "linear" and settings.linear_api_key:
+            overrides["create_ticket"] = LinearTool(
+                settings.linear_api_url,
+                settings.linear_api_key.get_secret_value(),
+                settings.linear_team_id,
+            )
         return cls(
             redis,
             client,
-            ToolRegistry.http(settings.tool_url),
+            ToolRegistry.http(settings.tool_url, overrides),
             memory_s=settings.approval_memory_s,
             # The claim must outlive a slow tool call, or a retry could call it again.
             lease_s=max(60, int(settings.tools_timeout_s * 3)),

@@ -13,6 +13,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from libs.errors import TransientError
 from libs.kafka import PublishError
@@ -27,7 +28,7 @@ from services.approval.tools import ActionContext
 logger = logging.getLogger(__name__)
 
 #: ``decided_by`` and ``decision_channel`` of an expired item.
-EXPIRY = "expiry"
+EXPIRY: Final = "expiry"
 
 Publish = Callable[[Sequence[Envelope]], Awaitable[None]]
 
@@ -135,7 +136,5 @@ class Sweeper:
         DECISIONS.labels(EXPIRY, "expired").inc()
         logger.info(
             "pending item expired",
-            extra=log_fields(
-                "pending_expired", ticket_id=item.ticket_id, action_id=str(action_id)
-            ),
+            extra=log_fields("pending_expired", ticket_id=item.ticket_id, action_id=str(action_id)),
         )

@@ -152,10 +152,16 @@ def item_html(item: PendingAction, back: str) -> Safe:
     )
 
 
+def _selected(yes: bool) -> str:
+    return "selected" if yes else ""
+
+
 def _options(values: list[tuple[str, str]], selected: str) -> Safe:
     return join(
         [
-            render("option.html", value=v, label=label, selected="selected" if v == selected else "")
+            render(
+                "option.html", value=v, label=label, selected="selected" if v == selected else ""
+            )
             for v, label in values
         ]
     )
@@ -179,9 +185,7 @@ def inbox_router(
             return None
         return name if name in settings.approvers else None
 
-    def api_user(
-        request: Request, x_inbox: Annotated[str | None, Header()] = None
-    ) -> str:
+    def api_user(request: Request, x_inbox: Annotated[str | None, Header()] = None) -> str:
         name = session_user(request)
         if name is None:
             raise ApiError(401, "unauthorized", "sign in to the inbox again")
@@ -324,4 +328,3 @@ def inbox_router(
         )
 
     return router
-

@@ -13,6 +13,7 @@ so a late second decision is told apart from an unknown id.
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -191,15 +192,15 @@ class PendingStore:
             return Taken(None, expired=True)
         return Taken(None, None if raw is None else DecisionMark.from_json(raw))
 
-    async def past_deadline(self, limit: int) -> list[uuid.UUID]:
+    async def past_deadline(self, limit: int) -> builtins.list[uuid.UUID]:
         """Ids whose final deadline passed (candidates for the expiry sweep)."""
         return await self._ids(redis_keys.PENDING_EXPIRY, limit)
 
-    async def due(self, limit: int) -> list[uuid.UUID]:
+    async def due(self, limit: int) -> builtins.list[uuid.UUID]:
         """Ids whose next reminder or escalation is due."""
         return await self._ids(redis_keys.PENDING_DUE, limit)
 
-    async def _ids(self, key: str, limit: int) -> list[uuid.UUID]:
+    async def _ids(self, key: str, limit: int) -> builtins.list[uuid.UUID]:
         try:
             raw = cast(
                 list[bytes],

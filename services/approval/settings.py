@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 
 from libs.security import hash_token
-from libs.settings import ServiceSettings
+from libs.settings import ChatApiSettings, ServiceSettings
 
 DAY_S = 24 * 3600
 #: The policy shipped with the service, used when TRIAGE_APPROVAL_POLICY_FILE is unset.
@@ -40,7 +40,20 @@ DEFAULT_ROLES: dict[str, list[str]] = {
 }
 
 
-class ApprovalSettings(ServiceSettings):
+class ChatSettings(ChatApiSettings):
+    telegram_webhook_secret: SecretStr | None = None
+    """secret_token given to setWebhook, checked on every update; unset: Telegram refused."""
+    telegram_approvers: dict[str, str] = Field(default_factory=dict)
+    """JSON map Telegram user id -> approver name, e.g. {"123456789": "alice"}."""
+    slack_signing_secret: SecretStr | None = None
+    """Slack app signing secret, checked on every interaction; unset: Slack refused."""
+    slack_approvers: dict[str, str] = Field(default_factory=dict)
+    """JSON map Slack user id -> approver name, e.g. {"U024BE7LH": "alice"}."""
+    slack_signature_window_s: int = Field(default=300, gt=0)
+    """How old a Slack request timestamp may be (replay window)."""
+
+
+class ApprovalSettings(ServiceSettings, ChatSettings):
     service_name: str = "approval"
     """Name in logs, metrics, traces and the ``producer`` envelope field."""
 
@@ -49,7 +62,7 @@ class ApprovalSettings(ServiceSettings):
     approval_window_s: int = Field(default=DAY_S, gt=0)
     """How long a pending item waits for a decision when no escalation tiers are set."""
     approval_tiers: list[Tier] = Field(default_factory=list)
-    """JSON list of escalation tiers [{"name", "window_s", "roles"}]; the item expires after the last."""
+    """JSON list of tiers [{"name", "window_s", "roles"}]; an item expires after the last."""
     approval_reminder_before_s: int = Field(default=3600, ge=0)
     """A reminder is published this long before each tier's deadline (0: no reminders)."""
     approval_sweep_interval_s: float = Field(default=5.0, gt=0)
@@ -69,6 +82,14 @@ class ApprovalSettings(ServiceSettings):
     """Timeout of one tool call."""
     tools_signing_secret: SecretStr | None = None
     """When set, tool calls carry an X-Triage-Signature HMAC the tool can verify."""
+    create_ticket_adapter: Literal["http", "linear"] = "http"
+    """create_ticket as the generic JSON POST (http) or a Linear GraphQL issueCreate (linear)."""
+    linear_api_url: str = "https://api.linear.app/graphql"
+    """Linear's GraphQL endpoint (create_ticket_adapter=linear)."""
+    linear_api_key: SecretStr | None = None
+    """Linear API key, sent as the Authorization header (required for the linear adapter)."""
+    linear_team_id: str = ""
+    """Linear team the issues are created in (required for the linear adapter)."""
 
     approvers: dict[str, Approver] = Field(
         default_factory=lambda: {
@@ -82,7 +103,8 @@ class ApprovalSettings(ServiceSettings):
     approval_signing_secret: SecretStr | None = None
     """Signs approve/reject links and inbox sessions; unset: a random per-process secret."""
     approval_public_url: str = ""
-    """Base URL of approval-api in links (unset: http://<host>:<port>)."""
+    """Public base URL of approval-api in links and notifications (approval-api: unset means
+    http://<host>:<port>; the notifier defaults to http://127.0.0.1:8081)."""
     approval_link_ttl_s: int = Field(default=DAY_S, gt=0)
     """Lifetime of a signed approve/reject link (never beyond the item's expiry)."""
     approval_session_ttl_s: int = Field(default=8 * 3600, gt=0)
@@ -98,6 +120,10 @@ class ApprovalSettings(ServiceSettings):
         # park the action again.
         if self.approval_memory_s < sum(t.window_s for t in self.tiers):
             raise ValueError("approval_memory_s must be at least the whole approval window")
+        if self.create_ticket_adapter == "linear" and not (
+            self.linear_api_key and self.linear_api_key.get_secret_value() and self.linear_team_id
+        ):
+            raise ValueError("the linear adapter needs linear_api_key and linear_team_id")
         unknown = {a.role for a in self.approvers.values()} - set(self.approval_roles)
         if unknown:
             raise ValueError(f"approvers have roles not in approval_roles: {sorted(unknown)}")

@@ -28,7 +28,7 @@ class Step:
 
 
 class Schedule:
-    def __init__(self, tiers: Sequence[Tier], reminder_before_s: int) -> None:
+    def __init__(self, tiers: Sequence[Tier], reminder_before_s: float) -> None:
         if not tiers:
             raise ValueError("at least one tier is needed")
         self._tiers = list(tiers)

@@ -1,7 +1,9 @@
 """The tool registry: the only way an action reaches the outside world.
 
 Every tool of :data:`schemas.tools.TOOL_ARGS` is an HTTP adapter that POSTs
-``{action_id, ticket_id, tenant, message_id, tool, args}`` to its endpoint.
+``{action_id, ticket_id, tenant, message_id, tool, args}`` to its endpoint (the
+game backend webhooks, the desk, a local sink), except ``create_ticket`` when
+it is configured to open Linear issues through Linear's GraphQL API.
 Arguments are validated again here, whatever the policy saw, and a tool the
 registry does not know is an error rather than a silent no-op.
 """
@@ -18,7 +20,15 @@ import httpx
 from libs.errors import PermanentError
 from libs.outbound import post_json, response_json
 from schemas import PendingAction, ProposedAction, TriagedTicket
-from schemas.tools import TOOL_ARGS, ToolArgs
+from schemas.tools import TOOL_ARGS, CreateTicketArgs, ToolArgs
+
+#: Linear's issueCreate mutation; the answer names the new issue.
+LINEAR_ISSUE_CREATE = (
+    "mutation IssueCreate($input: IssueCreateInput!) "
+    "{ issueCreate(input: $input) { success issue { id identifier url } } }"
+)
+#: Linear priorities: 1 urgent, 2 high, 3 medium, 4 low.
+LINEAR_PRIORITY = {"critical": 1, "high": 2, "medium": 3, "low": 4}
 
 
 class UnknownToolError(PermanentError):
@@ -99,18 +109,67 @@ class HttpTool:
         return response_json(response)
 
 
+def linear_issue_input(args: CreateTicketArgs, ctx: ActionContext, team_id: str) -> dict[str, Any]:
+    """The IssueCreateInput for a create_ticket action (labels and ids go in the text)."""
+    footer = [f"Triage ticket `{ctx.ticket_id}` ({ctx.tenant}, message `{ctx.message_id}`)"]
+    if args.labels:
+        footer.append("Labels: " + ", ".join(args.labels))
+    description = "\n\n".join(part for part in [args.description, *footer] if part)
+    return {
+        "teamId": team_id,
+        "title": args.title,
+        "description": description,
+        "priority": LINEAR_PRIORITY[args.priority],
+    }
+
+
+@dataclass(frozen=True)
+class LinearTool:
+    """create_ticket as a Linear issue: a GraphQL ``issueCreate`` with the API key."""
+
+    url: str
+    api_key: str
+    team_id: str
+
+    async def call(
+        self, client: httpx.AsyncClient, ctx: ActionContext, signing_secret: str | None
+    ) -> dict[str, Any]:
+        """Open the issue; GraphQL errors (answered with 200) are permanent failures."""
+        args = CreateTicketArgs.model_validate(ctx.args)
+        payload = {
+            "query": LINEAR_ISSUE_CREATE,
+            "variables": {"input": linear_issue_input(args, ctx, self.team_id)},
+        }
+        response = await post_json(
+            client, self.url, payload, headers={"Authorization": self.api_key}
+        )
+        answer = response_json(response)
+        errors = answer.get("errors")
+        created = (answer.get("data") or {}).get("issueCreate") or {}
+        if errors or not created.get("success"):
+            messages = [str(e.get("message", e)) for e in errors or [] if isinstance(e, dict)]
+            raise PermanentError(f"linear issueCreate failed: {'; '.join(messages) or answer}")
+        return {"tracker": "linear", **(created.get("issue") or {})}
+
+
+Tool = HttpTool | LinearTool
+
+
 class ToolRegistry:
-    def __init__(self, tools: Mapping[str, HttpTool]) -> None:
+    def __init__(self, tools: Mapping[str, Tool]) -> None:
         self._tools = dict(tools)
 
     @classmethod
-    def http(cls, url_for: Callable[[str], str]) -> ToolRegistry:
-        """One HTTP tool per registered argument schema, at ``url_for(name)``."""
-        return cls(
-            {name: HttpTool(name, url_for(name), model) for name, model in TOOL_ARGS.items()}
-        )
+    def http(
+        cls, url_for: Callable[[str], str], overrides: Mapping[str, Tool] | None = None
+    ) -> ToolRegistry:
+        """One HTTP tool per registered argument schema at ``url_for(name)``, or its override."""
+        tools: dict[str, Tool] = {
+            name: HttpTool(name, url_for(name), model) for name, model in TOOL_ARGS.items()
+        }
+        return cls({**tools, **(overrides or {})})
 
-    def get(self, name: str) -> HttpTool:
+    def get(self, name: str) -> Tool:
         try:
             return self._tools[name]
         except KeyError:

@@ -182,7 +182,7 @@ class ApprovalHandlers:
         )
 
     async def _park(self, item: PendingAction) -> PendingAction:
-        """Store the item once at tier 0; a redelivery republishes the stored one (same deadline)."""
+        """Store the item once at tier 0; a redelivery republishes the stored one."""
         item = self._schedule.start(item)
         step = self._schedule.next_step(item)
         stored, created = await self._store.create(item, step.at if step else None)

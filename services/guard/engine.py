@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from schemas import GuardFinding, GuardVerdict, PiiRedaction
 from services.guard.encoded import encoded_payloads
 from services.guard.normalize import normalize
 from services.guard.pii import redact
-from services.guard.rules import DEFAULT_RULES_PATH, Rule, RuleSet, load_rules
+from services.guard.rules import DEFAULT_RULES_PATH, MatcherIndex, Rule, RuleSet, load_rules
 from services.guard.settings import GuardSettings
 
 #: Matches kept per pattern and findings reported per rule: enough to show where,
@@ -28,7 +28,11 @@ _CUT_SLACK = 64
 
 
 class GuardResult(BaseModel):
-    """The verdict on one text; spans in ``findings`` refer to the original text."""
+    """The verdict on one text; spans in ``findings`` refer to the original text.
+
+    ``pii_values`` (placeholder -> original value) is for the PII vault only: it is
+    excluded from serialisation and repr, so the CLI and logs never show it.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -37,6 +41,7 @@ class GuardResult(BaseModel):
     findings: list[GuardFinding]
     redacted_text: str
     pii: list[PiiRedaction]
+    pii_values: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,9 @@ class GuardEngine:
         self.flag_threshold = flag_threshold
         self.block_threshold = block_threshold
         self.max_decode_depth = max_decode_depth
-        self._pattern_rules = rules.pattern_rules
+        self._index = MatcherIndex(
+            [(rule, matcher) for rule in rules.pattern_rules for matcher in rule.matchers]
+        )
         self._detectors = rules.detectors
 
     @classmethod
@@ -87,6 +94,7 @@ class GuardEngine:
             findings=findings,
             redacted_text=redacted.text,
             pii=redacted.items,
+            pii_values=redacted.mapping,
         )
 
     def _verdict(self, score: float) -> GuardVerdict:
@@ -111,10 +119,9 @@ class GuardEngine:
         """Every rule hit in ``text``, including inside decodable payloads."""
         shadow = normalize(text)
         hits: list[_Hit] = []
-        for rule in self._pattern_rules:
-            for matcher in rule.matchers:
-                for start, end in matcher.spans(shadow.text, _MATCHES_PER_PATTERN):
-                    hits.append(_Hit(rule, *shadow.span(start, end)))
+        for rule, matcher in self._index.candidates(shadow.text):
+            for start, end in matcher.spans(shadow.text, _MATCHES_PER_PATTERN):
+                hits.append(_Hit(rule, *shadow.span(start, end)))
         for trick in shadow.tricks:
             if trick_rule := self._detectors.get(trick.kind):
                 hits.append(_Hit(trick_rule, trick.start, trick.end))

@@ -11,11 +11,14 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from prometheus_client import Counter
+from redis.exceptions import RedisError
 
+from libs.errors import TransientError
 from libs.logs import log_fields
 from schemas import BlockedTicket, Envelope, GuardedTicket, RawTicket
 from schemas.tickets import TicketBody
 from services.guard.engine import GuardEngine, GuardResult
+from services.guard.vault import PiiVault
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +53,21 @@ def guard_event(
 
 
 def make_handler(
-    engine: GuardEngine, producer: str
+    engine: GuardEngine, producer: str, vault: PiiVault | None = None
 ) -> Callable[[RawTicket], Awaitable[Sequence[Envelope]]]:
-    """The stage handler: check the text, count the verdict, emit one event."""
+    """The stage handler: check the text, vault its PII, count the verdict, emit one event.
+
+    The PII mapping is stored before the event is emitted, so whoever reads the
+    event can already reveal its placeholders; a Redis failure is transient.
+    """
 
     async def handle(raw: RawTicket) -> Sequence[Envelope]:
         result = engine.check(raw.text)
+        if vault is not None and result.pii_values:
+            try:
+                await vault.store(raw.ticket_id, result.pii_values)
+            except RedisError as exc:
+                raise TransientError(f"cannot store the PII mapping: {exc!r}") from exc
         GUARD_VERDICTS.labels(result.verdict).inc()
         for finding in result.findings:
             GUARD_FINDINGS.labels(finding.kind).inc()

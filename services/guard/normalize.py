@@ -58,12 +58,21 @@ _TAG_BLOCK = range(0xE0000, 0xE0080)
 _BLACK_FLAG = "\U0001f3f4"  # subdivision flags (England, Scotland) use tag characters
 
 _WORD = re.compile(r"[^\W\d_]+")
-_SPACED = re.compile(r"(?<![^\W_])[^\W_](?P<sep>[ .\-_*~+|/·•])[^\W_](?:(?P=sep)[^\W_])+(?![^\W_])")
+_SPACED = re.compile(
+    r"(?<![^\W_])[^\W_](?P<sep>[ .\-_*~+|/·•])[^\W_](?:(?P=sep)[^\W_])+(?:(?P=sep)(?![^\W_]))?"
+    r"(?![^\W_])"
+)
 _TOKEN = re.compile(r"[\w@$]+")
 _LETTER = re.compile(r"[a-z]")
-#: Tokens that are not leetspeak: names (ps5, gta5, win10, base64), quantities with
-#: units (16gb, 144hz; not "4ll") and hex (0x8007, c0ffee).
-_NOT_LEET = re.compile(r"[a-z]+\d{2,}|[a-z]{1,3}\d|\d{2,}[a-z]{1,4}|0x[0-9a-f]+|[0-9a-f]{6,}")
+#: Tokens that are not leetspeak: names (ps5, gta5, win10, base64; but "th3", "rul35" are),
+#: quantities with units and ordinals (16gb, 144hz, 500k, 22nd; not "4ll", "53nd") and
+#: hex ids (0x8007, d3b07384; not the short "acce55").
+_NOT_LEET = re.compile(
+    r"[a-z]{2,}\d*[2689]\d*|win\d+|rot13|[a-z]{1,3}[124-9]|0x[0-9a-f]+|[0-9a-f]{8,}"
+    r"|\d*1st|\d*2nd|\d*3rd|\d+th"
+    r"|\d{2,}(?:k|m|b|gb|mb|kb|tb|hz|fps|ms|s|h|x|p|km|kg|lbs?|mm|cm|v|w|mah|mhz|ghz"
+    r"|mins?|hrs?|pc|hp|xp|dmg|d|y|g|am|pm)"
+)
 #: Leetspeak spells words; longer tokens are ids, hashes or encoded blobs.
 _MAX_LEET_TOKEN = 24
 _LEET_CHARS = re.compile(r"[013457@$]")

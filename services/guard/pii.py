@@ -4,7 +4,8 @@ Detectors run on the original text and are checked beyond the regex where a
 checksum exists (Luhn for cards, mod-97 for IBANs, ``ipaddress`` for IPs) so
 that order numbers and error codes survive. Each distinct value gets a stable
 placeholder (``[EMAIL_1]``; the same address twice is the same placeholder).
-Values are never logged or returned, only their kind and placeholder.
+Values are never logged; besides kinds and placeholders, ``redact`` returns the
+placeholder -> value ``mapping`` only for the PII vault (:mod:`services.guard.vault`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schemas import PiiRedaction
 from schemas.tickets import PiiKind
@@ -67,10 +68,11 @@ class _Candidate:
 
 @dataclass(frozen=True)
 class Redacted:
-    """The text with placeholders, and which placeholder stands for which kind."""
+    """The text with placeholders, which placeholder stands for which kind, and for which value."""
 
     text: str
     items: list[PiiRedaction]
+    mapping: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -192,10 +194,11 @@ def redact(text: str) -> Redacted:
     """Replace PII in ``text`` with numbered placeholders, one per distinct value."""
     candidates = _resolve(text)
     if not candidates:
-        return Redacted(text, [])
+        return Redacted(text, [], {})
     placeholders: dict[tuple[PiiKind, str], str] = {}
     counts: dict[PiiKind, int] = {}
     items: list[PiiRedaction] = []
+    mapping: dict[str, str] = {}
     pieces: list[str] = []
     last = 0
     for candidate in candidates:
@@ -206,8 +209,9 @@ def redact(text: str) -> Redacted:
             placeholder = f"[{PLACEHOLDER_LABELS[candidate.kind]}_{counts[candidate.kind]}]"
             placeholders[key] = placeholder
             items.append(PiiRedaction(kind=candidate.kind, placeholder=placeholder))
+            mapping[placeholder] = key[1]
         pieces.append(text[last : candidate.start])
         pieces.append(placeholder)
         last = candidate.end
     pieces.append(text[last:])
-    return Redacted("".join(pieces), items)
+    return Redacted("".join(pieces), items, mapping)

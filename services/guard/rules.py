@@ -15,11 +15,11 @@ accented letters in patterns are folded like the text, so both spellings match.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -91,24 +91,92 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+_META = frozenset("\\()[].*+?{}|^$")
+_QUANTIFIERS = frozenset("?*{")
+
+
+def _literal_prefix(regex: str) -> str:
+    """The literal text every match of ``regex`` starts with ("" if none is certain)."""
+    out: list[str] = []
+    index = 0
+    while index < len(regex):
+        char = regex[index]
+        if char == "\\" and index + 1 < len(regex) and not regex[index + 1].isalnum():
+            char, width = regex[index + 1], 2
+        elif char in _META:
+            break
+        else:
+            width = 1
+        if regex[index + width : index + width + 1] in _QUANTIFIERS:
+            break  # this character is optional
+        out.append(char)
+        index += width
+    return "".join(out)
+
+
+def _top_level_alternatives(group: str) -> list[str] | None:
+    """The ``|``-separated branches of the leading group of ``group``, if it is mandatory."""
+    if not group.startswith("(") or group.startswith("(?"):
+        return None
+    depth, start, branches = 0, 1, []
+    index = 0
+    while index < len(group):
+        char = group[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = group.index("]", index + 1) + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                branches.append(group[start:index])
+                optional = group[index + 1 : index + 2] in _QUANTIFIERS
+                return None if optional else branches
+        elif char == "|" and depth == 1:
+            branches.append(group[start:index])
+            start = index + 1
+        index += 1
+    return None
+
+
+def required_needles(regex: str) -> tuple[str, ...]:
+    """Literal strings one of which every match must start with; () when unknown.
+
+    Used as a prefilter (see :class:`MatcherIndex`): most rules' leading words
+    are absent from most tickets, and skipping a regex is far cheaper than running it.
+    """
+    branches = _top_level_alternatives(regex)
+    if branches is None:
+        prefix = _literal_prefix(regex)
+        return (prefix,) if prefix else ()
+    needles = tuple(_literal_prefix(branch) for branch in branches)
+    return needles if all(needles) else ()
+
+
 @dataclass(frozen=True)
 class Matcher:
     """A compiled rule pattern.
 
     A leading ``\\b`` is checked here rather than by ``re``: it would stop ``re``
     from scanning for the pattern's first characters, which makes matching
-    several times slower across all rules.
+    several times slower across all rules. ``needles`` are the literal strings
+    one of which every match starts with (:func:`required_needles`).
     """
 
     regex: re.Pattern[str]
     boundary: bool
+    needles: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, pattern: str) -> Matcher:
         expanded = expand_pattern(pattern)
-        if expanded.startswith(r"\b"):
-            return cls(re.compile(expanded[2:]), boundary=True)
-        return cls(re.compile(expanded), boundary=False)
+        boundary = expanded.startswith(r"\b")
+        body = expanded[2:] if boundary else expanded
+        return cls(re.compile(body), boundary=boundary, needles=required_needles(body))
 
     def spans(self, text: str, limit: int) -> Iterator[tuple[int, int]]:
         """Up to ``limit`` non-overlapping ``(start, end)`` matches, leftmost first."""
@@ -127,6 +195,61 @@ class Matcher:
         before = index > 0 and _is_word(text[index - 1])
         after = index < len(text) and _is_word(text[index])
         return before != after
+
+
+#: Needles are indexed by their first few word characters.
+_KEY_LENGTH = 4
+_WORD_RUN = re.compile(r"\w+")
+_LEADING_WORD = re.compile(r"\w+")
+
+
+T = TypeVar("T")
+
+
+class MatcherIndex(Generic[T]):
+    """Which matchers can match a text at all, found without running them.
+
+    A matcher that starts at a word boundary with known needles can only match
+    where a word begins with one of them, so it is indexed under the needles'
+    leading word characters (up to ``_KEY_LENGTH``) and looked up from the
+    prefixes of the text's words: a few set operations per text instead of a
+    regex search per pattern. Other matchers with needles use a substring test;
+    matchers without needles always run.
+    """
+
+    def __init__(self, entries: Sequence[tuple[T, Matcher]]) -> None:
+        self._entries = list(entries)
+        self._by_key: dict[str, set[int]] = {}
+        self._substring: list[tuple[int, tuple[str, ...]]] = []
+        self._always: list[int] = []
+        for position, (_, matcher) in enumerate(self._entries):
+            keys = [_index_key(needle) for needle in matcher.needles] if matcher.boundary else []
+            if keys and all(keys):
+                for key in keys:
+                    self._by_key.setdefault(key, set()).add(position)
+            elif matcher.needles:
+                self._substring.append((position, matcher.needles))
+            else:
+                self._always.append(position)
+
+    def candidates(self, text: str) -> list[tuple[T, Matcher]]:
+        """The entries whose matcher may match ``text``, in their original order."""
+        chosen = set(self._always)
+        words = set(_WORD_RUN.findall(text))
+        by_key = self._by_key
+        for prefix in {word[:n] for word in words for n in range(1, _KEY_LENGTH + 1)}:
+            if (hit := by_key.get(prefix)) is not None:
+                chosen.update(hit)
+        for position, needles in self._substring:
+            if any(needle in text for needle in needles):
+                chosen.add(position)
+        return [self._entries[position] for position in sorted(chosen)]
+
+
+def _index_key(needle: str) -> str:
+    """The needle's leading word characters, at most ``_KEY_LENGTH``; "" if none."""
+    match = _LEADING_WORD.match(needle)
+    return match.group()[:_KEY_LENGTH] if match else ""
 
 
 class _Strict(BaseModel):

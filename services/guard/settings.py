@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from libs.settings import ServiceSettings
 
@@ -22,6 +22,10 @@ class GuardSettings(ServiceSettings):
     """Guard score from which a ticket is blocked (human review; never reaches the LLM)."""
     guard_rules_path: Path | None = None
     """Guard rules file (YAML, validated at start-up); unset: the rules.yaml shipped with guard."""
+    guard_pii_ttl_s: int = Field(default=3 * 24 * 3600, ge=60)
+    """How long a ticket's PII mapping (placeholder -> value) stays in Redis for approvers."""
+    guard_pii_key: SecretStr | None = None
+    """Fernet key for PII values in Redis (``vault.new_key()``); unset: stored plain, TTL only."""
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> Self:

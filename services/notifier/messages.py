@@ -46,6 +46,8 @@ class ApprovalRequested(_Notice):
     draft_reply: str | None
     expires_at: datetime
     approve_url: str
+    inbox_url: str = ""
+    """The item in approval-api's inbox page, where a human sees the ticket and decides."""
     notice: str = "new"
     """new, reminder (a deadline is near) or escalated (a further tier is asked)."""
     tier: int = 0
@@ -118,6 +120,10 @@ def approve_url(approval_base_url: str, action_id: uuid.UUID) -> str:
     return f"{approval_base_url.rstrip('/')}/v1/pending/{action_id}"
 
 
+def inbox_url(approval_base_url: str, action_id: uuid.UUID) -> str:
+    return f"{approval_base_url.rstrip('/')}/inbox/items/{action_id}"
+
+
 def approval_requested(pending: PendingAction, approval_base_url: str) -> ApprovalRequested:
     return ApprovalRequested(
         action_id=pending.action_id,
@@ -132,6 +138,7 @@ def approval_requested(pending: PendingAction, approval_base_url: str) -> Approv
         draft_reply=pending.draft_reply,
         expires_at=pending.expires_at,
         approve_url=approve_url(approval_base_url, pending.action_id),
+        inbox_url=inbox_url(approval_base_url, pending.action_id),
         # Tiers and reminders are optional in the topic contract: absent means a new item.
         notice=getattr(pending, "notice", "new"),
         tier=getattr(pending, "tier", 0),

@@ -65,7 +65,7 @@ class NotifierSettings(ServiceSettings, TenantSettings, ChatApiSettings):
     notify_tenant_channels: dict[str, list[ChannelSpec]] = Field(default_factory=dict)
     """JSON map tenant -> own channel list replacing the defaults (see the notifier README)."""
     approval_public_url: str = "http://127.0.0.1:8081"
-    """Public base URL of the approval API; notifications link to <url>/v1/pending/<id>."""
+    """Public base URL of approval-api, used in links and notifications."""
     notify_http_timeout_s: float = Field(default=5.0, gt=0)
     """Timeout of one webhook, chat API or callback POST."""
     notify_retry_attempts: int = Field(default=4, ge=1)

@@ -46,7 +46,7 @@ def slack_blocks(notice: ApprovalRequested) -> list[dict[str, Any]]:
     blocks.append(
         {
             "type": "context",
-            "elements": [{"type": "mrkdwn", "text": f"<{notice.approve_url}|Details>"}],
+            "elements": [{"type": "mrkdwn", "text": f"<{notice.inbox_url}|Open in the inbox>"}],
         }
     )
     blocks.append(

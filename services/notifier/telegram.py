@@ -25,7 +25,7 @@ def telegram_text(notice: ApprovalRequested) -> str:
     draft = notice.draft_text()
     if draft is not None:
         lines += ["", "Draft reply:", draft]
-    lines += ["", f"Details: {notice.approve_url}"]
+    lines += ["", f"Inbox: {notice.inbox_url}"]
     return "\n".join(lines)[:TEXT_MAX]
 
 

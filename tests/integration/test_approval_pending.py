@@ -14,7 +14,7 @@ from libs import redis_keys
 from libs.redis_client import redis_client
 from libs.settings import RedisSettings
 from schemas import PendingAction, utcnow
-from services.approval.pending import DecisionMark, PendingStore
+from services.approval.pending import KEEP_AFTER_EXPIRY_S, DecisionMark, PendingStore
 from services.approval.policy import Decision
 from services.approval.worker import pending_for_action
 from tests.support.stack import StackInfo
@@ -64,7 +64,8 @@ async def test_creation_is_idempotent_and_keeps_the_first_item(
     key = str(first.action_id)
     assert await store.get(first.action_id) == first
     ttl = await redis.ttl(redis_keys.pending(key))
-    assert 29 * 60 < ttl <= 30 * 60
+    # Kept a while past the deadline, for the sweep to publish its expiry.
+    assert 29 * 60 + KEEP_AFTER_EXPIRY_S < ttl <= 30 * 60 + KEEP_AFTER_EXPIRY_S
     score = await redis.zscore(redis_keys.PENDING_EXPIRY, key)
     assert score == pytest.approx(first.expires_at.timestamp())
 
@@ -120,10 +121,14 @@ async def test_restore_puts_an_item_back_for_another_decision(store: PendingStor
     assert again.item == pending
 
 
-async def test_restore_refuses_an_expired_item(store: PendingStore) -> None:
+async def test_restore_keeps_an_expired_item_for_the_sweep_only(store: PendingStore) -> None:
     expired = item(minutes=-1)
-    assert not await store.restore(expired)
+    assert not await store.restore(expired)  # no longer decidable...
     assert await store.get(expired.action_id) is None
+    late = await store.take(expired.action_id, mark("bob"))
+    assert (late.item, late.expired) == (None, True)
+    swept = await store.take(expired.action_id, mark("expiry"), expiring=True)
+    assert swept.item == expired  # ...but the sweep still finds it to publish the expiry
 
 
 async def test_list_shows_open_items_soonest_deadline_first(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from libs.kafka import record_for
 from libs.redis_client import redis_client
 from libs.settings import RedisSettings
 from schemas import ActionOutcome, Envelope, PendingAction
+from services.approval.pending import KEEP_AFTER_EXPIRY_S
 from tests.support.http_recorder import HttpRecorder
 from tests.support.stack import ROOT, StackInfo, consume, produce, service
 from tests.support.tickets import action, blocked_ticket, triaged_ticket
@@ -125,7 +127,8 @@ async def test_worker_runs_parks_and_refuses_actions_once_each(
         for item in (first, flagged_item, review_item):
             stored = await redis.get(redis_keys.pending(str(item.action_id)))
             assert stored is not None and PendingAction.from_json(stored) == item
-            assert 0 < await redis.ttl(redis_keys.pending(str(item.action_id))) <= 600
+            ttl = await redis.ttl(redis_keys.pending(str(item.action_id)))
+            assert 0 < ttl <= 600 + KEEP_AFTER_EXPIRY_S  # kept a while for the expiry sweep
     finally:
         await redis.aclose()
 
@@ -143,3 +146,39 @@ def test_worker_refuses_to_start_with_an_invalid_policy(stack: StackInfo, tmp_pa
     assert done.returncode != 0
     assert f"approval policy {policy} is invalid" in done.stderr.decode()
     assert "tools.send_reply.mode" in done.stderr.decode()
+
+
+async def test_worker_timer_escalates_reminds_and_expires_a_parked_action(
+    stack: StackInfo, recorder: HttpRecorder, tmp_path: Path
+) -> None:
+    grant = action("grant_compensation", amount=50, currency="gems", reason="lost items")
+    ticket = triaged_ticket(grant, confidence=0.95)
+    env = stack.env(
+        TRIAGE_TOOLS_BASE_URL=f"{recorder.url}/tools",
+        TRIAGE_APPROVAL_TIERS=json.dumps(
+            [{"name": "lead", "window_s": 2}, {"name": "manager", "window_s": 2}]
+        ),
+        TRIAGE_APPROVAL_REMINDER_BEFORE_S="1",
+        TRIAGE_APPROVAL_SWEEP_INTERVAL_S="0.2",
+        TRIAGE_STAGE_BATCH_WITHIN_S="0.01",
+    )
+    with service(["services.approval"], env, tmp_path / "approval.log"):
+        await produce(stack.kafka_bootstrap, [record(ticket)])
+        found = await consume(
+            stack.kafka_bootstrap,
+            [topics.PENDING.name, topics.EXECUTED.name],
+            until=5,
+            match=str(grant.action_id).encode(),
+            timeout_s=40.0,
+        )
+    notices = [PendingAction.from_json(m.value) for m in found if m.topic == topics.PENDING.name]
+    assert [(n.notice, n.tier_name) for n in notices] == [
+        ("new", "lead"),
+        ("reminder", "lead"),
+        ("escalated", "manager"),
+        ("reminder", "manager"),
+    ]
+    assert len({n.event_id for n in notices}) == 4
+    [outcome] = [ActionOutcome.from_json(m.value) for m in found if m.topic == topics.EXECUTED.name]
+    assert (outcome.status, outcome.decision_channel) == ("expired", "expiry")
+    assert recorder.calls(containing=str(grant.action_id)) == []

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from redis.asyncio import Redis
 
-from libs import topics
+from libs import redis_keys, topics
 from libs.devstack.stack import free_port
 from schemas import BlockedTicket, DeadLetter, GuardedTicket, RawTicket, ticket_id_for, utcnow
+from services.guard.vault import load_mapping, new_key
 from tests.support.stack import ROOT, StackInfo, consume, produce, service
 
 pytestmark = pytest.mark.integration
@@ -57,7 +59,8 @@ async def test_guard_worker_routes_redacts_blocks_and_dead_letters(
     with_pii = raw_ticket(f"Charged twice! Mail {EMAIL}, card {CARD}, phone {PHONE} {marker}")
     garbage = f"not json at all {marker}".encode()
     metrics_port = free_port()
-    env = stack.env(TRIAGE_METRICS_PORT=str(metrics_port))
+    pii_key = new_key()
+    env = stack.env(TRIAGE_METRICS_PORT=str(metrics_port), TRIAGE_GUARD_PII_KEY=pii_key)
     log = tmp_path / "guard.log"
 
     with service(["services.guard"], env, log) as proc:
@@ -93,6 +96,16 @@ async def test_guard_worker_routes_redacts_blocks_and_dead_letters(
     assert [p.kind for p in redacted.pii] == ["email", "card", "phone"]
     for message in guarded_msgs:
         assert not any(v.encode() in message.value for v in (EMAIL, CARD, PHONE))
+    redis = Redis.from_url(stack.redis_url)
+    try:
+        vaulted = await load_mapping(redis, with_pii.ticket_id, key=pii_key)
+        stored = await redis.hgetall(redis_keys.pii(with_pii.ticket_id))
+        ttl = await redis.ttl(redis_keys.pii(with_pii.ticket_id))
+    finally:
+        await redis.aclose()
+    assert vaulted == {"[EMAIL_1]": EMAIL, "[CARD_1]": CARD, "[PHONE_1]": PHONE}
+    assert not any(EMAIL.encode() in value for value in stored.values())
+    assert ttl > 0
 
     [blocked_msg] = blocked_msgs
     assert blocked_msg.key == injection.ticket_id.encode()

@@ -108,9 +108,7 @@ async def test_guard_worker_exports_lag_of_its_assigned_partitions(
     stack: StackInfo, tmp_path: Path
 ) -> None:
     metrics_port = free_port()
-    env = stack.env(
-        TRIAGE_METRICS_PORT=str(metrics_port), TRIAGE_CONSUMER_LAG_INTERVAL_S="0.5"
-    )
+    env = stack.env(TRIAGE_METRICS_PORT=str(metrics_port), TRIAGE_CONSUMER_LAG_INTERVAL_S="0.5")
     with service(["services.guard"], env, tmp_path / "guard.log"):
         found: dict[int, float] = {}
         deadline = time.monotonic() + 40

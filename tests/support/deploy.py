@@ -8,12 +8,14 @@ without touching the tests.
 from __future__ import annotations
 
 import importlib.util
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from prometheus_client.metrics import MetricWrapperBase
 from pydantic_settings import BaseSettings
 
 from libs import configdoc
@@ -23,7 +25,11 @@ DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 CHART_DIR = ROOT / "deploy" / "helm" / "triage-stream"
+PROMETHEUS_FILE = ROOT / "deploy" / "prometheus" / "prometheus.yml"
+GRAFANA_DIR = ROOT / "deploy" / "grafana"
 IMAGE = "triage-stream:local"
+#: What a Prometheus client metric of each type is exposed as, besides its own name.
+METRIC_SUFFIXES = ("_total", "_bucket", "_sum", "_count", "_created")
 
 
 @dataclass(frozen=True)
@@ -109,3 +115,36 @@ def load_values() -> dict[str, Any]:
 
 def chart_templates() -> dict[str, str]:
     return {p.name: p.read_text() for p in sorted((CHART_DIR / "templates").iterdir())}
+
+
+@cache
+def defined_metrics() -> dict[str, frozenset[str]]:
+    """The ``triage_`` metrics the code defines, with their label names.
+
+    Finds the modules that construct prometheus_client metrics, imports them and
+    reads the label names from the collectors they register.
+    """
+    pattern = re.compile(r'\b(?:Counter|Gauge|Histogram|Summary)\(\s*"(triage_\w+)"')
+    sources = [*(ROOT / "libs").rglob("*.py"), *(ROOT / "services").rglob("*.py")]
+    found: dict[str, frozenset[str]] = {}
+    for path in sources:
+        names = pattern.findall(path.read_text())
+        if not names:
+            continue
+        module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        collectors = {
+            getattr(obj, "_name", None): obj
+            for obj in vars(module).values()
+            if isinstance(obj, MetricWrapperBase)
+        }
+        for name in names:
+            found[name] = frozenset(collectors[name]._labelnames)
+    return found
+
+
+def metric_base(series: str) -> str:
+    """``triage_x_total`` / ``_bucket`` ... -> the defined name ``triage_x``."""
+    for suffix in METRIC_SUFFIXES:
+        if series.endswith(suffix):
+            return series.removesuffix(suffix)
+    return series

@@ -261,7 +261,7 @@ def ticket(text: str, verdict: str = "pass") -> GuardedTicket:
         text=text,
         locale="de",
         received_at=utcnow(),
-        verdict=verdict,  # type: ignore[arg-type]
+        verdict=verdict,
     )
 
 

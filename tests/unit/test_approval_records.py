@@ -13,7 +13,7 @@ from services.approval.auth import authenticate
 from services.approval.executor import Execution, action_outcome
 from services.approval.policy import Decision
 from services.approval.settings import DEMO_APPROVER, DEMO_TOKEN, ApprovalSettings, Approver
-from services.approval.tools import ActionContext, ToolRegistry, UnknownToolError
+from services.approval.tools import ActionContext, HttpTool, ToolRegistry, UnknownToolError
 from services.approval.worker import pending_for_action, pending_for_blocked, review_action_id
 from tests.support.tickets import action, blocked_ticket, triaged_ticket
 
@@ -97,6 +97,7 @@ def test_tool_payload_is_the_documented_json() -> None:
     ticket = triaged_ticket(proposed)
     ctx = ActionContext.proposed(ticket, proposed)
     tool = ToolRegistry.http(lambda name: f"http://tools/{name}").get("create_ticket")
+    assert isinstance(tool, HttpTool)
     payload = ctx.payload(tool.args_model.model_validate(ctx.args))
     assert payload == {
         "action_id": str(proposed.action_id),

@@ -140,12 +140,21 @@ def test_pip_install_packages_every_service_module() -> None:
     } <= packaged
 
 
+def _in_package(path: Path) -> str:
+    """The path relative to its package (the nearest folder with an ``__init__.py``)."""
+    folder = path.parent
+    while not (folder / "__init__.py").exists():
+        folder = folder.parent
+    return str(path.relative_to(folder))
+
+
 def test_data_files_are_package_data() -> None:
     """A data file outside the package-data globs would be missing from the image."""
     globs: list[str] = PYPROJECT["tool"]["setuptools"]["package-data"]["*"]
     missing = [
         str(path.relative_to(ROOT))
         for path in package_files()
-        if path.suffix not in NOT_SHIPPED and not any(fnmatch.fnmatch(path.name, g) for g in globs)
+        if path.suffix not in NOT_SHIPPED
+        and not any(fnmatch.fnmatch(_in_package(path), g) for g in globs)
     ]
     assert missing == [], "not installed by pip"

@@ -93,6 +93,10 @@ def test_spaced_words_keep_wider_gaps_as_word_breaks() -> None:
         ("p@$$w0rd", "password"),
         ("h4ck", "hack"),
         ("4ll", "all"),
+        ("th3", "the"),
+        ("rul35", "rules"),
+        ("53nd", "send"),
+        ("acce55", "access"),
     ],
 )
 def test_leetspeak_is_folded(text: str, expected: str) -> None:
@@ -103,7 +107,20 @@ def test_leetspeak_is_folded(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["ps5", "base64", "win10", "16gb", "144hz", "0x80070005", "d3b07384d113", "1200", "@everyone"],
+    [
+        "ps5",
+        "base64",
+        "win10",
+        "rot13",
+        "16gb",
+        "144hz",
+        "500k",
+        "22nd",
+        "0x80070005",
+        "d3b07384d113",
+        "1200",
+        "@everyone",
+    ],
 )
 def test_names_quantities_hex_and_mentions_are_not_leetspeak(text: str) -> None:
     shadow = normalize(text)

@@ -202,3 +202,16 @@ def test_text_without_pii_is_unchanged() -> None:
     result = redact(text)
     assert result.text == text
     assert result.items == []
+
+
+# --- mapping for the vault ---------------------------------------------------------------------
+
+
+def test_the_mapping_gives_each_placeholder_its_value() -> None:
+    result = redact("a@example.com and +44 20 7946 0958, again a@example.com")
+    assert result.mapping == {"[EMAIL_1]": "a@example.com", "[PHONE_1]": "+44 20 7946 0958"}
+    assert "a@example.com" not in repr(result)
+
+
+def test_no_pii_means_an_empty_mapping() -> None:
+    assert redact("my gems are gone").mapping == {}

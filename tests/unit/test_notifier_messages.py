@@ -70,6 +70,7 @@ def test_approval_payload_has_the_contract_fields_and_utc_times() -> None:
         "draft_reply": "Sorry, we refund you.",
         "expires_at": "2030-01-01T12:00:00Z",
         "approve_url": f"https://approve.example/v1/pending/{ACTION_ID}",
+        "inbox_url": f"https://approve.example/inbox/items/{ACTION_ID}",
         "notice": "new",
         "tier": 0,
         "tier_name": None,

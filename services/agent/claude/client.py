@@ -22,6 +22,7 @@ from anthropic.types import Message, ToolUseBlock
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
+from libs import tracing
 from libs.logs import log_fields
 from libs.redis_client import redis_client
 from schemas.tickets import GuardedTicket, LlmUsage
@@ -234,18 +235,7 @@ class ClaudeTriager:
             raise
         started = time.perf_counter()
         try:
-            answer = await with_retries(
-                self.retry,
-                lambda: self.client.messages.create(  # type: ignore[call-overload]
-                    model=model,
-                    max_tokens=self.config.max_tokens,
-                    system=self._system,
-                    tools=self._tools,
-                    tool_choice={"type": "tool", "name": TOOL_NAME},
-                    messages=messages,
-                    extra_body=self._sampling,
-                ),
-            )
+            answer = await with_retries(self.retry, lambda: self._send(model, messages))
         except anthropic.APIError as exc:
             self.breaker.failure()
             metrics.BREAKER_OPEN.set(int(self.breaker.state == "open"))
@@ -264,6 +254,33 @@ class ClaudeTriager:
         await self._account(ticket.tenant, model, usage, reservation)
         return answer
 
+    async def _send(self, model: str, messages: list[dict[str, Any]]) -> Message:
+        """One attempt, traced as a GenAI client span."""
+        with tracing.llm_span(
+            provider="anthropic",
+            model=model,
+            max_tokens=self.config.max_tokens,
+            temperature=self.config.temperature,
+        ) as span:
+            answer: Message = await self.client.messages.create(  # type: ignore[call-overload]
+                model=model,
+                max_tokens=self.config.max_tokens,
+                system=self._system,
+                tools=self._tools,
+                tool_choice={"type": "tool", "name": TOOL_NAME},
+                messages=messages,
+                extra_body=self._sampling,
+            )
+            tracing.record_llm_response(
+                span,
+                input_tokens=answer.usage.input_tokens,
+                output_tokens=answer.usage.output_tokens,
+                response_model=answer.model,
+                response_id=answer.id,
+                finish_reasons=[answer.stop_reason] if answer.stop_reason else [],
+            )
+            return answer
+
     async def _account(
         self, tenant: str, model: str, usage: LlmUsage, reservation: Reservation | None
     ) -> None:
@@ -281,8 +298,10 @@ class ClaudeTriager:
             logger.exception("budget not updated", extra=log_fields("llm_budget_error"))
 
 
-def build_claude_triager(settings: AgentSettings, fallback: Triager) -> ClaudeTriager:
-    """Claude with the settings' model, prices, retries, breaker and Redis budgets."""
+def build_claude_triager(
+    settings: AgentSettings, fallback: Triager, *, shared_budget: bool = True
+) -> ClaudeTriager:
+    """Claude with the settings' model, prices, retries, breaker and (shared) Redis budgets."""
     key = settings.anthropic_api_key
     client = anthropic.AsyncAnthropic(
         api_key=key.get_secret_value() if key else None,  # None: the SDK reads ANTHROPIC_API_KEY
@@ -290,7 +309,7 @@ def build_claude_triager(settings: AgentSettings, fallback: Triager) -> ClaudeTr
         max_retries=0,
         timeout=settings.agent_claude_timeout_s,
     )
-    redis = redis_client(settings)
+    redis = redis_client(settings) if shared_budget else None
     return ClaudeTriager(
         client,
         ClaudeConfig.from_settings(settings),
@@ -300,13 +319,17 @@ def build_claude_triager(settings: AgentSettings, fallback: Triager) -> ClaudeTr
         breaker=CircuitBreaker(
             settings.agent_claude_breaker_failures, settings.agent_claude_breaker_cooldown_s
         ),
-        rate=RateBudget(
+        rate=None
+        if redis is None
+        else RateBudget(
             redis,
             requests_per_minute=settings.agent_claude_requests_per_minute,
             tokens_per_minute=settings.agent_claude_tokens_per_minute,
             wait_s=settings.agent_claude_budget_wait_s,
         ),
-        ledger=CostLedger(
+        ledger=None
+        if redis is None
+        else CostLedger(
             redis,
             soft_usd=settings.agent_tenant_daily_soft_usd,
             hard_usd=settings.agent_tenant_daily_hard_usd,

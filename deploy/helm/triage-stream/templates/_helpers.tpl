@@ -32,3 +32,17 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "triage-stream.image" -}}
 {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
 {{- end }}
+
+{{/*
+The autoscaling settings of one service: its own `autoscaling` keys over the
+shared ones. Called with a dict of "root" (the top context) and "svc" (a
+services entry); yields YAML for fromYaml.
+*/}}
+{{- define "triage-stream.autoscaling" -}}
+{{- toYaml (merge (deepCopy (default dict .svc.autoscaling)) .root.Values.autoscaling) }}
+{{- end }}
+
+{{/* "true" when KEDA, not the CPU HPA, scales this service (a stream stage with keda on). */}}
+{{- define "triage-stream.kedaScaled" -}}
+{{- if and .root.Values.keda.enabled (hasKey .svc "consumer") }}true{{ end }}
+{{- end }}

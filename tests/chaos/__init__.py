@@ -1,0 +1,1 @@
+"""Delivery proven under crashes: ``make chaos`` (``python -m tests.chaos``) and its small test."""
