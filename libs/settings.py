@@ -102,7 +102,7 @@ class ChatApiSettings(_Base):
     """Bot credentials and API bases of the chat apps approvers use (notifier, approval-api)."""
 
     telegram_bot_token: SecretStr | None = None
-    """Telegram bot token (sendMessage, answerCallbackQuery, editMessageText); unset: no Telegram."""
+    """Telegram bot token (sendMessage, answerCallbackQuery, editMessageText); unset: off."""
     telegram_api_url: str = "https://api.telegram.org"
     """Base of the Telegram Bot API (a local server in tests, the sink in `make run`)."""
     slack_bot_token: SecretStr | None = None
