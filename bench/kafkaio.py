@@ -29,6 +29,7 @@ class Arrivals:
     first_s: float | None = None
     last_s: float | None = None
     by_key: dict[bytes, float] = field(default_factory=dict)
+    by_topic: dict[str, dict[bytes, float]] = field(default_factory=dict)
 
     @property
     def span_s(self) -> float:

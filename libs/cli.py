@@ -1,7 +1,7 @@
-"""``triage``: the operator's command line (DLQ inspection and redrive, topic replay).
+"""triage: the operator's command line (DLQ inspection and redrive, topic replay).
 
 Connection settings come from the environment like every service's
-(``TRIAGE_KAFKA_BOOTSTRAP``, ``TRIAGE_REDIS_URL``, ...). Exit code 2 means the
+(TRIAGE_KAFKA_BOOTSTRAP, TRIAGE_REDIS_URL, ...). Exit code 2 means the
 request itself was wrong (unknown topic, offset out of range).
 """
 

@@ -59,14 +59,25 @@ class _Batch:
 
     def __init__(
         self,
-        events: list[EventT],
+        events: Sequence[EventT],
         previous: _Batch | None,
         run: Callable[[_Batch], Awaitable[None]],
     ) -> None:
-        self.events = events
+        self.events = list(events)
         self.keys = frozenset(e.key for e in events)
         self.previous = previous
+        self.unstarted = len(self.events)
+        #: Set once every event has a slot: only then may the next batch take free slots,
+        #: so the older batch finishes first rather than both finishing late together.
+        self.all_started = asyncio.Event()
+        if not self.events:
+            self.all_started.set()
         self.task: asyncio.Future[None] = asyncio.ensure_future(run(self))
+
+    def started_one(self) -> None:
+        self.unstarted -= 1
+        if self.unstarted == 0:
+            self.all_started.set()
 
 
 class Stage(Generic[In]):
@@ -105,7 +116,7 @@ class Stage(Generic[In]):
             async for events in stream.noack_take(
                 self.settings.stage_batch_size, self.settings.stage_batch_within_s
             ):
-                latest = _Batch(list(events), previous, partial(self._run, stream))
+                latest = _Batch(events, previous, partial(self._run, stream))
                 if previous is not None:
                     # A window of two batches: this one is handled while the previous one's
                     # outputs are acknowledged and its slowest events finish.
@@ -118,44 +129,54 @@ class Stage(Generic[In]):
 
     async def _run(self, stream: faust.Stream, batch: _Batch) -> None:
         try:
-            await self.process_batch(batch.events, batch.previous)
+            await self.process_batch(batch)
             for event in batch.events:
                 await stream.ack(event)
         finally:
             batch.previous = None  # done batches must not keep a chain of their predecessors
 
-    async def process_batch(self, events: Sequence[EventT], previous: _Batch | None = None) -> None:
+    async def process_batch(self, batch: _Batch) -> None:
         """Handle a batch, publish its outputs and wait for their acks.
 
-        ``previous`` is the batch still in flight, if any: keys it holds wait for it
-        (one ticket's events stay in order), and this batch publishes only after it
-        has published, so outputs and offset acks keep the input order.
+        ``batch.previous`` is the batch still in flight, if any: this one takes
+        slots only once all of the previous one's events have started, keys the
+        previous one holds wait until it is done (one ticket's events stay in
+        order), and this batch publishes only after the previous one has, so
+        outputs and offset acks keep the input order.
         """
         started = time.perf_counter()
+        previous = batch.previous
         by_key: dict[Any, list[EventT]] = {}
-        for event in events:
+        for event in batch.events:
             by_key.setdefault(event.key, []).append(event)
         busy = previous.keys if previous is not None else frozenset()
         ready = [group for key, group in by_key.items() if key not in busy]
         waiting = [group for key, group in by_key.items() if key in busy]
         records: list[Record] = []
 
-        async def after_previous() -> None:
+        async def ready_groups() -> None:
+            if previous is not None and ready:
+                await previous.all_started.wait()
+            await self._work_through(ready, batch, records)
+
+        async def groups_of_busy_keys() -> None:
             if previous is not None and waiting:
                 await previous.task
-            await self._work_through(waiting, records)
+            await self._work_through(waiting, batch, records)
 
-        await asyncio.gather(self._work_through(ready, records), after_previous())
+        await asyncio.gather(ready_groups(), groups_of_busy_keys())
         if previous is not None:
             await previous.task
         await self._publish_until_acked(records)
         elapsed = time.perf_counter() - started
-        for _ in events:
+        for _ in batch.events:
             self._latency.observe(elapsed)
         for topic, count in Counter(r.topic for r in records).items():
             metrics.EVENTS_OUT.labels(self.name, topic).inc(count)
 
-    async def _work_through(self, groups: list[list[EventT]], records: list[Record]) -> None:
+    async def _work_through(
+        self, groups: list[list[EventT]], batch: _Batch, records: list[Record]
+    ) -> None:
         """Handle key groups on at most ``stage_concurrency`` coroutines.
 
         The workers share one iterator, so a key's events stay with one worker, in
@@ -167,6 +188,7 @@ class Stage(Generic[In]):
             for group in pending:
                 for event in group:
                     async with self._slots:
+                        batch.started_one()
                         records.extend(await self.handle_event(event))
 
         workers = min(self.settings.stage_concurrency, len(groups))

@@ -17,6 +17,7 @@ from services.guard.encoded import encoded_payloads
 from services.guard.normalize import normalize
 from services.guard.pii import redact
 from services.guard.rules import DEFAULT_RULES_PATH, MatcherIndex, Rule, RuleSet, load_rules
+from services.guard.segment import Segmenter, common_words, pattern_keywords
 from services.guard.settings import GuardSettings
 
 #: Matches kept per pattern and findings reported per rule: enough to show where,
@@ -72,6 +73,11 @@ class GuardEngine:
             [(rule, matcher) for rule in rules.pattern_rules for matcher in rule.matchers]
         )
         self._detectors = rules.detectors
+        # Spaced-out sentences are re-split into the words the rules look for.
+        self._segmenter = Segmenter(
+            common_words()
+            | pattern_keywords(p for rule in rules.pattern_rules for p in rule.patterns)
+        )
 
     @classmethod
     def from_settings(cls, settings: GuardSettings) -> GuardEngine:
@@ -117,7 +123,7 @@ class GuardEngine:
 
     def _scan(self, text: str, depth: int) -> list[_Hit]:
         """Every rule hit in ``text``, including inside decodable payloads."""
-        shadow = normalize(text)
+        shadow = normalize(text, self._segmenter)
         hits: list[_Hit] = []
         for rule, matcher in self._index.candidates(shadow.text):
             for start, end in matcher.spans(shadow.text, _MATCHES_PER_PATTERN):

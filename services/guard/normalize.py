@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from services.guard.segment import Segmenter, default_segmenter
+
 TrickKind = Literal["invisible", "tag_text", "mixed_script", "spaced_letters", "leetspeak"]
 
 #: Latin look-alikes from Cyrillic, Greek and IPA/Latin extensions (after lowercasing).
@@ -47,7 +49,7 @@ _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
 
 #: Leetspeak symbols and the letters they stand for.
 LEET: dict[str, str] = {
-    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i",
 }  # fmt: skip
 _LEET_TABLE = str.maketrans(LEET)
 
@@ -58,11 +60,16 @@ _TAG_BLOCK = range(0xE0000, 0xE0080)
 _BLACK_FLAG = "\U0001f3f4"  # subdivision flags (England, Scotland) use tag characters
 
 _WORD = re.compile(r"[^\W\d_]+")
+#: Separator characters between spaced-out letters.
+_SEPARATORS = " .\\-_*~+|/·•"
+#: Single characters split by separator runs ("p l e a s e  b y p a s s", "m-e y-o-u").
 _SPACED = re.compile(
-    r"(?<![^\W_])[^\W_](?P<sep>[ .\-_*~+|/·•])[^\W_](?:(?P=sep)[^\W_])+(?:(?P=sep)(?![^\W_]))?"
+    rf"(?<![^\W_])[^\W_](?:[{_SEPARATORS}]{{1,3}}[^\W_])+(?:[{_SEPARATORS}](?![^\W_]))?"
     r"(?![^\W_])"
 )
-_TOKEN = re.compile(r"[\w@$]+")
+_SPACED_LETTER = re.compile(r"[^\W_]")
+#: A "!" counts as a letter before or inside a token ("!gn0re", "prev!ous"), not after it ("hi!").
+_TOKEN = re.compile(r"!?[\w@$]+(?:!+[\w@$]+)*")
 _LETTER = re.compile(r"[a-z]")
 #: Tokens that are not leetspeak: names (ps5, gta5, win10, base64; but "th3", "rul35" are),
 #: quantities with units and ordinals (16gb, 144hz, 500k, 22nd; not "4ll", "53nd") and
@@ -75,7 +82,11 @@ _NOT_LEET = re.compile(
 )
 #: Leetspeak spells words; longer tokens are ids, hashes or encoded blobs.
 _MAX_LEET_TOKEN = 24
-_LEET_CHARS = re.compile(r"[013457@$]")
+_LEET_CHARS = re.compile(r"[013457@$!]")
+#: Numbers that read as words in leetspeak ("70" to, "17" it, "4" a).
+_SHORT_LEET_NUMBER = re.compile(r"[013457]{1,3}")
+#: Leet tokens from which a text counts as written in leetspeak.
+_HEAVY_LEET_TOKENS = 3
 _WHITESPACE = re.compile(r"\s+")
 _LINE_BREAKS = frozenset("\n\r\v\f\x85\u2028\u2029")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -185,11 +196,11 @@ def _rewrite(
     text: str,
     origin: list[int],
     pattern: re.Pattern[str],
-    replace: Callable[[re.Match[str]], list[int] | str | None],
+    replace: Callable[[re.Match[str]], list[tuple[str, int]] | str | None],
 ) -> tuple[str, list[int]]:
     """Rewrite every match, keeping ``origin`` in step.
 
-    ``replace`` returns the match-relative positions of the characters to keep,
+    ``replace`` returns the characters to write with their match-relative origin,
     a replacement string (mapped to the match start), or None to leave it alone.
     """
     pieces: list[str] = []
@@ -206,8 +217,8 @@ def _rewrite(
             pieces.append(replacement)
             new_origin.extend([origin[start]] * len(replacement))
         else:
-            pieces.append("".join(text[start + i] for i in replacement))
-            new_origin.extend(origin[start + i] for i in replacement)
+            pieces.append("".join(char for char, _ in replacement))
+            new_origin.extend(origin[start + i] for _, i in replacement)
         last = end
     if last == 0 and not pieces:
         return text, origin
@@ -234,34 +245,84 @@ def _fold_confusables(text: str, origin: list[int], tricks: list[Trick]) -> str:
     return folded
 
 
-def _join_spaced(text: str, origin: list[int], tricks: list[Trick]) -> tuple[str, list[int]]:
-    """Step 3: "i g n o r e" -> "ignore" (one separator repeated between single characters)."""
+def _join_spaced(
+    text: str, origin: list[int], tricks: list[Trick], segmenter: Segmenter
+) -> tuple[str, list[int]]:
+    """Step 3: "i g n o r e" -> "ignore"; "p l e a s e  b y p a s s" -> "please bypass".
 
-    def join(match: re.Match[str]) -> list[int]:
+    The most common separator run in a match is the gap between letters; any other
+    run is a gap between words. A piece with no word gaps ("p l e a s e b y p a s s")
+    is re-split into words by ``segmenter``.
+    """
+
+    def join(match: re.Match[str]) -> list[tuple[str, int]] | None:
+        chunk = match.group()
+        letters = [m.start() for m in _SPACED_LETTER.finditer(chunk)]
+        gaps = [chunk[a + 1 : b] for a, b in zip(letters, letters[1:], strict=False)]
+        letter_gap = max(gaps, key=gaps.count)  # ties: the first one, deterministically
+        if len(letters) < 3 or (len(letters) < 4 and len(set(gaps)) > 1):
+            return None
         start, end = match.span()
         tricks.append(Trick("spaced_letters", origin[start], origin[end - 1] + 1))
-        return list(range(0, end - start, 2))
+        pieces: list[list[int]] = [[letters[0]]]
+        for gap, index in zip(gaps, letters[1:], strict=True):
+            if gap == letter_gap:
+                pieces[-1].append(index)
+            else:
+                pieces.append([index])
+        out: list[tuple[str, int]] = []
+        for piece in pieces:
+            if out:
+                out.append((" ", piece[0]))
+            word = "".join(chunk[i] for i in piece)
+            positions = iter(piece)
+            for number, part in enumerate(segmenter.split(word) or [word]):
+                for offset, char in enumerate(part):
+                    index = next(positions)
+                    if number and not offset:
+                        out.append((" ", index))
+                    out.append((char, index))
+        return out
 
     return _rewrite(text, origin, _SPACED, join)
 
 
 def _fold_leet(text: str, origin: list[int], tricks: list[Trick]) -> str:
-    """Step 4: fold leet symbols in tokens that also contain letters ("pr0mpt" -> "prompt")."""
+    """Step 4: fold leet symbols in tokens that also contain letters ("pr0mpt" -> "prompt").
+
+    In a text that is plainly leetspeak (several such tokens), the ambiguous tokens
+    are folded too: short numbers ("70" -> "to") and name-like ones ("wha7").
+    """
+    tokens = list(_TOKEN.finditer(text))
+    strong = [_leet_kind(m, text) == "leet" for m in tokens]
+    heavy = sum(strong) >= _HEAVY_LEET_TOKENS
+    folded = {m.start() for m, is_leet in zip(tokens, strong, strict=True) if is_leet}
+    if heavy:
+        folded |= {m.start() for m in tokens if _leet_kind(m, text) == "ambiguous"}
 
     def fold(match: re.Match[str]) -> str | None:
-        token = match.group()
-        if not (_LEET_CHARS.search(token) and _LETTER.search(token)):
-            return None
-        if len(token) > _MAX_LEET_TOKEN or _NOT_LEET.fullmatch(token):
+        if match.start() not in folded:
             return None
         start, end = match.span()
-        if "@" in token and (token.startswith("@") or text.startswith(".", end)):
-            return None  # a mention (@everyone) or an email address
         tricks.append(Trick("leetspeak", origin[start], origin[end - 1] + 1))
-        return token.translate(_LEET_TABLE)
+        return match.group().translate(_LEET_TABLE)
 
-    folded, _ = _rewrite(text, origin, _TOKEN, fold)  # one-to-one: origin is unchanged
-    return folded
+    result, _ = _rewrite(text, origin, _TOKEN, fold)  # one-to-one: origin is unchanged
+    return result
+
+
+def _leet_kind(match: re.Match[str], text: str) -> Literal["leet", "ambiguous"] | None:
+    """Whether a token is leetspeak ("leet") or leetspeak only in a leet text ("ambiguous")."""
+    token = match.group()
+    if not _LEET_CHARS.search(token) or len(token) > _MAX_LEET_TOKEN:
+        return None
+    if not _LETTER.search(token):
+        return "ambiguous" if _SHORT_LEET_NUMBER.fullmatch(token) else None
+    if "@" in token and text.startswith(".", match.end()):
+        return None  # an email address
+    if token.startswith("@") or _NOT_LEET.fullmatch(token):
+        return "ambiguous"  # a mention (@everyone), a name (ps5) or a quantity (16gb)
+    return "leet"
 
 
 def _collapse_whitespace(text: str, origin: list[int]) -> tuple[str, list[int]]:
@@ -276,12 +337,16 @@ def _collapse_whitespace(text: str, origin: list[int]) -> tuple[str, list[int]]:
     return _rewrite(text, origin, _WHITESPACE, collapse)
 
 
-def normalize(text: str) -> Normalized:
-    """The shadow text of ``text`` for rule matching, with its map back to ``text``."""
+def normalize(text: str, segmenter: Segmenter | None = None) -> Normalized:
+    """The shadow text of ``text`` for rule matching, with its map back to ``text``.
+
+    ``segmenter`` re-splits letters spaced out one by one into words; by default it
+    knows common English words only (the engine adds its rule keywords).
+    """
     tricks: list[Trick] = []
     shadow, origin = _fold_chars(text, tricks)
     shadow = _fold_confusables(shadow, origin, tricks)
-    shadow, origin = _join_spaced(shadow, origin, tricks)
+    shadow, origin = _join_spaced(shadow, origin, tricks, segmenter or default_segmenter())
     shadow = _fold_leet(shadow, origin, tricks)
     shadow, origin = _collapse_whitespace(shadow, origin)
     return Normalized(shadow, origin, tuple(tricks))

@@ -367,7 +367,8 @@ class ChaosRun:
         while True:
             sink = (await feeder.client.get(f"{sink_url}/records")).json()
             verdict = judge(feeder.accepted, list(follower.records), sink, poison)
-            if (not verdict.lost and not verdict.missing_poison) or time.monotonic() > deadline:
+            pending = verdict.lost or verdict.missing_effects or verdict.missing_poison
+            if not pending or time.monotonic() > deadline:
                 return verdict, sink
             await asyncio.sleep(5)
 

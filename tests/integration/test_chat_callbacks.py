@@ -112,17 +112,6 @@ def fake() -> Iterator[FakeChatApi]:
 
 @pytest.fixture(scope="module")
 async def chat(stack: StackInfo, tools: HttpRecorder, fake: FakeChatApi) -> AsyncIterator[Chat]:
-    settings = ApprovalSettings(
-        kafka_bootstrap=stack.kafka_bootstrap,
-        kafka_idempotence=False,
-        redis_url=stack.redis_url,
-        tools_base_url=f"{tools.url}/tools",
-        tools_timeout_s=2.0,
-        approvers={
-            "alice": Approver(token_sha256=hash_token("alice-token"), role="lead"),
-            "bob": Approver(token_sha256=hash_token("bob-token"), role="approver"),
-        },
-    )
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TRIAGE_TELEGRAM_WEBHOOK_SECRET", TG_SECRET)
         env.setenv("TRIAGE_TELEGRAM_BOT_TOKEN", TG_TOKEN)
@@ -134,6 +123,18 @@ async def chat(stack: StackInfo, tools: HttpRecorder, fake: FakeChatApi) -> Asyn
         env.setenv("TRIAGE_SLACK_BOT_TOKEN", SLACK_TOKEN)
         env.setenv("TRIAGE_SLACK_API_URL", f"{fake.url}/slack")
         env.setenv("TRIAGE_SLACK_APPROVERS", json.dumps({ALICE_SLACK: "alice"}))
+        # chat settings are part of ApprovalSettings: read them with the env above
+        settings = ApprovalSettings(
+            kafka_bootstrap=stack.kafka_bootstrap,
+            kafka_idempotence=False,
+            redis_url=stack.redis_url,
+            tools_base_url=f"{tools.url}/tools",
+            tools_timeout_s=2.0,
+            approvers={
+                "alice": Approver(token_sha256=hash_token("alice-token"), role="lead"),
+                "bob": Approver(token_sha256=hash_token("bob-token"), role="approver"),
+            },
+        )
         app = create_app(settings)
     redis = redis_client(settings)
     async with (
