@@ -411,6 +411,8 @@ def e2e(sizes: Sizes, workdir: Path, rss: dict[str, float]) -> Section:
             )
             tries: list[dict[str, Any]] = []
             chosen: dict[str, Any] | None = None
+            cpu_before = {n: procs.cpu_seconds(p.pid) for n, p in pipeline.procs.items()}
+            t0 = time.monotonic()
             for rate in sizes.e2e_rates:
                 answers = workdir / f"answers-{rate}.jsonl"
                 summary, seen = asyncio.run(
@@ -439,11 +441,16 @@ def e2e(sizes: Sizes, workdir: Path, rss: dict[str, float]) -> Section:
                 if not steady:
                     break  # a backlog now would spoil every higher rate
                 chosen = tries[-1]
+            wall = time.monotonic() - t0
+            cpu_share = {
+                n: (procs.cpu_seconds(p.pid) - cpu_before[n]) / wall
+                for n, p in pipeline.procs.items()
+            }
             for name, proc in pipeline.procs.items():
                 rss[name] = procs.peak_rss_mb(proc.pid)
         finally:
             pipeline.stop()
-    section.details = {"tries": tries}
+    section.details = {"tries": tries, "cpu_share_during_tries": cpu_share}
     if chosen is None:
         section.error = "not even the lowest rate was sustained; see details.tries"
         chosen = tries[0]
