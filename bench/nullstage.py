@@ -4,10 +4,17 @@ Same stage runner, decoding, output building (``guard_event``) and publishing
 as ``services.guard``, but a fixed "pass" verdict instead of the rules engine:
 the difference to the guard figure is the engine's share, the difference to the
 raw loop is the stage runner's (faust, tracing, metrics, pydantic).
+
+With ``TRIAGE_BENCH_HANDLER_DELAY_S`` set, each event waits a random time up to
+that long and the output text gets `` overlap`` appended if another event of
+the same ticket was being handled at the same time (the ordering test uses it).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
+import random
 import sys
 from collections.abc import Sequence
 
@@ -24,8 +31,21 @@ settings = GuardSettings(service_name="bench-nullstage")
 app = faust_app("bench-nullstage", settings)
 
 
+DELAY_S = float(os.environ.get("TRIAGE_BENCH_HANDLER_DELAY_S", "0"))
+_in_flight: set[str] = set()
+
+
 async def handle(raw: RawTicket) -> Sequence[Envelope]:
-    result = GuardResult(verdict="pass", score=0.0, findings=[], redacted_text=raw.text, pii=[])
+    text = raw.text
+    if DELAY_S:
+        if raw.ticket_id in _in_flight:
+            text += " overlap"
+        _in_flight.add(raw.ticket_id)
+        try:
+            await asyncio.sleep(random.uniform(0, DELAY_S))
+        finally:
+            _in_flight.discard(raw.ticket_id)
+    result = GuardResult(verdict="pass", score=0.0, findings=[], redacted_text=text, pii=[])
     return [guard_event(raw, result, settings.producer_id)]
 
 

@@ -21,6 +21,7 @@ async def run(bootstrap: str, source: str, target: str) -> None:
         group_id=f"bench-raw-{uuid.uuid4()}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        fetch_max_wait_ms=10,  # as the stages get on the dev stack (Tansu waits it out)
     )
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
     await consumer.start()

@@ -150,7 +150,12 @@ async def _watch_new(
     input do not). Ends at ``until`` records, after ``timeout_s``, or once ``stop`` is set.
     """
     seen = seen or Arrivals()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        # Tansu answers a fetch only when its wait is over: keep the observer's delay small.
+        fetch_max_wait_ms=5,
+    )
     await consumer.start()
     try:
         await consumer.topics()
@@ -330,12 +335,18 @@ HOPS = (topics.RAW.name, topics.GUARDED.name, topics.TRIAGED.name)
 OUTCOMES = (topics.EXECUTED.name, topics.PENDING.name)
 
 
-def _latencies(answers: Path, seen: Arrivals) -> tuple[list[float], int, dict[str, float]]:
-    """Answer -> first outcome latencies (s), accepted count, and each hop's p50 (ms)."""
+def _outcomes(seen: Arrivals) -> dict[bytes, float]:
+    """Each ticket's first executed or pending action."""
     outcome: dict[bytes, float] = {}
     for name in OUTCOMES:
         for key, at in seen.by_topic.get(name, {}).items():
             outcome[key] = min(at, outcome.get(key, at))
+    return outcome
+
+
+def _latencies(answers: Path, seen: Arrivals) -> tuple[list[float], int, dict[str, float]]:
+    """Answer -> first outcome latencies (s), accepted count, and each hop's p50 (ms)."""
+    outcome = _outcomes(seen)
     stations = [*(seen.by_topic.get(name, {}) for name in HOPS), outcome]
     labels = ["ingest answer", *HOPS, "action"]
     hops: dict[str, list[float]] = {
@@ -358,9 +369,13 @@ def _latencies(answers: Path, seen: Arrivals) -> tuple[list[float], int, dict[st
 
 
 async def _drive(
-    bs: str, port: int, rate: int, duration_s: float, answers: Path
+    bs: str, port: int, rate: int, duration_s: float, answers: Path, *, wait_all_s: float = 0.0
 ) -> tuple[dict[str, float], Arrivals]:
-    """Post at ``rate`` for ``duration_s`` and collect outcome arrivals until they stop coming."""
+    """Post at ``rate`` for ``duration_s`` and collect arrivals until they stop coming.
+
+    With ``wait_all_s``, wait up to that long for every answered ticket's outcome
+    instead (the warm-up: workers may still be starting).
+    """
     seen = Arrivals()
     stop = asyncio.Event()
     watcher = asyncio.create_task(_watch_new(bs, [*HOPS, *OUTCOMES], stop=stop, seen=seen))
@@ -373,6 +388,13 @@ async def _drive(
         cwd=procs.ROOT,
     )
     out, _ = await gen.communicate()
+    if wait_all_s:
+        lines = (await asyncio.to_thread(answers.read_text)).splitlines()
+        wanted = {json.loads(line)[1].encode() for line in lines}
+        deadline = time.monotonic() + wait_all_s
+        # Polls what the watcher task records; nothing signals "all arrived" by itself.
+        while time.monotonic() < deadline and not wanted <= _outcomes(seen).keys():  # noqa: ASYNC110
+            await asyncio.sleep(0.5)
     last = -1
     for _ in range(10):  # let in-flight outcomes arrive: until 3 s pass without a new one
         await asyncio.sleep(3.0)
@@ -407,7 +429,14 @@ def e2e(sizes: Sizes, workdir: Path, rss: dict[str, float]) -> Section:
         try:
             # Warm-up: every worker has joined its group and handled a ticket before the clock.
             asyncio.run(
-                _drive(stack.kafka_bootstrap, endpoints.ingest_port, 10, 3.0, workdir / "warm")
+                _drive(
+                    stack.kafka_bootstrap,
+                    endpoints.ingest_port,
+                    10,
+                    3.0,
+                    workdir / "warm",
+                    wait_all_s=120.0,
+                )
             )
             tries: list[dict[str, Any]] = []
             chosen: dict[str, Any] | None = None

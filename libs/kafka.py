@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import faust
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import TransportT
 
 from libs import topics
 from libs.codec import encode
@@ -95,13 +97,42 @@ def aiokafka_sender(producer: AIOKafkaProducer) -> SendFn:
     return send
 
 
+class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
+    def _create_worker_consumer(self, transport: Any) -> AIOKafkaConsumer:
+        consumer = super()._create_worker_consumer(transport)
+        # faust hard-codes fetch_max_wait_ms=1500; aiokafka reads it when the consumer starts.
+        app = self.consumer.app
+        assert isinstance(app, _App)
+        consumer._fetch_max_wait_ms = app.fetch_max_wait_ms
+        return consumer
+
+
+class _Consumer(faust_aiokafka.Consumer):
+    def _new_consumer_thread(self) -> faust_aiokafka.AIOKafkaConsumerThread:
+        return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+
+class _Transport(faust_aiokafka.Transport):
+    Consumer = _Consumer
+
+
+class _App(faust.App):
+    """faust's app with a configurable fetch wait (the Tansu dev broker answers a fetch
+    only when the wait is over, which otherwise adds up to 1.5 s per stage)."""
+
+    fetch_max_wait_ms = 500
+
+    def _new_transport(self) -> TransportT:
+        return _Transport(self.conf.broker_consumer, self, loop=self.loop)
+
+
 def faust_app(service: str, settings: KafkaSettings) -> faust.App:
     """A faust app whose consumer group is ``triage-<service>``; topics are pre-created."""
     brokers = ";".join(f"kafka://{s}" for s in bootstrap_servers(settings))
     datadir_root = Path(tempfile.gettempdir()) / "triage-faust"
     # faust creates only the last path level of its datadir (no parents).
     datadir_root.mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    app = _App(
         f"triage-{service}",
         broker=brokers,
         store="memory://",
@@ -121,6 +152,8 @@ def faust_app(service: str, settings: KafkaSettings) -> faust.App:
         broker_heartbeat_interval=settings.kafka_heartbeat_interval_s,
         broker_commit_interval=0.5,
     )
+    app.fetch_max_wait_ms = settings.kafka_fetch_max_wait_ms
+    return app
 
 
 def faust_sender(app: faust.App) -> SendFn:

@@ -29,6 +29,8 @@ class KafkaSettings(_Base):
     """Idempotent producer; off only on the Tansu dev broker, which lacks it."""
     kafka_linger_ms: int = 5
     """Producer batching delay."""
+    kafka_fetch_max_wait_ms: int = 500
+    """Longest a stage's fetch waits for data at the broker (Tansu waits it out: dev uses 10)."""
     kafka_send_timeout_s: float = 10.0
     """How long a write may wait for the broker's acknowledgement."""
     kafka_session_timeout_s: float = 10.0

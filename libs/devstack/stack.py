@@ -71,6 +71,8 @@ class LocalStack:
             "TRIAGE_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
             "TRIAGE_REDIS_URL": self.redis_url,
             "TRIAGE_KAFKA_IDEMPOTENCE": "false",
+            # Tansu holds a fetch for its whole max wait even when data arrives: keep it short.
+            "TRIAGE_KAFKA_FETCH_MAX_WAIT_MS": "10",
         }
 
     def save(self) -> None:

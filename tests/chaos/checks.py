@@ -195,6 +195,11 @@ def _check_effects(sink: Iterable[Mapping[str, Any]], owed: _Owed, verdict: Verd
     ):
         done = {i for k, i in calls if k == kind}
         verdict.missing_effects.extend(f"{kind} for {i} never sent" for i in sorted(wanted - done))
+    # A tool call whose outcome never reached actions.executed: the effect ran, nobody was told.
+    verdict.missing_effects.extend(
+        f"tool {i} ran but its outcome was never published"
+        for i in sorted({i for k, i in calls if k == "tool"} - owed.tool)
+    )
 
 
 def _why(record: Seen) -> str:

@@ -370,7 +370,7 @@ class ChaosRun:
             pending = verdict.lost or verdict.missing_effects or verdict.missing_poison
             if not pending or time.monotonic() > deadline:
                 return verdict, sink
-            await asyncio.sleep(5)
+            await asyncio.sleep(2)
 
     async def run(self) -> ChaosResult:
         cfg = self.config
@@ -438,7 +438,7 @@ def report(result: ChaosResult) -> str:
         f"{dict(sorted(v.outcomes.items()))}",
         f"- fed in {result.feed_s:.0f} s, settled {result.settle_s:.0f} s later",
         f"- faults: {len(result.kills)} ({', '.join(result.kills)}); "
-        f"Redis {'with' if cfg.persistent_redis else 'without'} AOF (appendfsync always), "
+        f"Redis {'with AOF (appendfsync always)' if cfg.persistent_redis else 'memory-only'}, "
         f"{'restarted once' if cfg.redis_restart else 'not restarted'}",
         f"- side effects seen by the sink: {dict(sorted(v.effects.items()))}",
         f"- duplicate records (same event id redelivered) per topic: "

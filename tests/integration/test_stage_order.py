@@ -1,7 +1,8 @@
 """The stage runner keeps one ticket's events in order while two batches are in flight.
 
 Runs ``bench.nullstage`` (the real stage runner with a pass-through guard
-handler) as a process over many events of a few tickets, so nearly every batch
+handler that sleeps a random few milliseconds and flags overlapping events of one
+ticket) as a process over many events of a few tickets, so nearly every batch
 shares keys with the batch before it.
 """
 
@@ -19,8 +20,8 @@ from tests.support.stack import StackInfo, consume, produce, service
 
 pytestmark = pytest.mark.integration
 
-TICKETS = 3
-EVENTS_PER_TICKET = 200
+TICKETS = 4
+EVENTS_PER_TICKET = 100
 
 
 def raw_event(ticket_id: str, text: str) -> RawTicket:
@@ -47,7 +48,11 @@ async def test_each_tickets_events_come_out_in_input_order(
         for seq in range(EVENTS_PER_TICKET)
         for ticket_id in ids
     ]
-    env = stack.env(TRIAGE_STAGE_BATCH_SIZE="40", TRIAGE_STAGE_CONCURRENCY="4")
+    env = stack.env(
+        TRIAGE_STAGE_BATCH_SIZE="20",
+        TRIAGE_STAGE_CONCURRENCY="8",
+        TRIAGE_BENCH_HANDLER_DELAY_S="0.005",
+    )
     with service(["bench.nullstage"], env, tmp_path / "stage.log") as proc:
         await produce(
             stack.kafka_bootstrap,
@@ -61,6 +66,7 @@ async def test_each_tickets_events_come_out_in_input_order(
     seqs: dict[str, list[int]] = defaultdict(list)
     for message in out:
         ticket = GuardedTicket.from_json(message.value)
+        assert "overlap" not in ticket.text, "two events of one ticket were handled at once"
         seqs[ticket.ticket_id].append(int(ticket.text.split()[1]))
     assert set(seqs) == set(ids)
     for ticket_id in ids:

@@ -157,3 +157,12 @@ def test_the_dlq_must_hold_exactly_the_poison() -> None:
     verdict = judge({}, dlq, [], ["poison-1", "poison-2"])
     assert verdict.unexpected_dlq == ["t-9 (approval.triaged: redis unavailable)"]
     assert verdict.missing_poison == ["poison-2"]
+
+
+def test_a_tool_call_without_a_published_outcome_fails() -> None:
+    run = _pipeline()
+    orphan = {"path": "/tools/send_reply", "body": {"action_id": "a-without-outcome"}}
+    verdict = judge(run["accepted"], run["records"], [*run["sink"], orphan], [])
+    assert verdict.missing_effects == [
+        "tool a-without-outcome ran but its outcome was never published"
+    ]

@@ -1,11 +1,8 @@
-"""Delivery gaps the chaos run found, pinned as strict xfails until the shared code is fixed.
+"""A delivery gap the chaos run found, fixed in libs/idempotency.run_once.
 
 A process killed in the middle of a side effect leaves its ``done:`` lease in
-Redis (60 s for tools). The redelivered event meets the lease, run_once raises
-EffectInProgress, and the stage's retry budget (4 attempts, about a second)
-runs out long before the lease does: the event goes to the DLQ instead of
-waiting and taking over, so the action has no outcome until an operator
-redrives it. When this passes, drop the xfail marker.
+Redis (60 s for tools). The redelivered event must wait for the lease to expire
+and take over, not run out of retries and land in the DLQ.
 """
 
 from __future__ import annotations
@@ -42,11 +39,6 @@ def recorder() -> Iterator[HttpRecorder]:
         yield rec
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="stage retries EffectInProgress ~1 s, the lease lives 60 s: event dead-lettered",
-)
 async def test_a_lease_left_by_a_killed_worker_delays_the_action_instead_of_dlq(
     stack: StackInfo, recorder: HttpRecorder, tmp_path: Path
 ) -> None:
