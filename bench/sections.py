@@ -292,35 +292,48 @@ def guard(sizes: Sizes, workdir: Path, rss: dict[str, float]) -> Section:
 
 
 def agent(sizes: Sizes, workdir: Path, rss: dict[str, float]) -> Section:
+    # The fake Messages API lives with the test support code; the bench shares it.
+    from tests.support.fake_anthropic import FakeAnthropic
+
     section = Section("agent")
     ideal = sizes.agent_concurrency / sizes.agent_latency_s
     n = max(sizes.agent_concurrency * 4, int(ideal * sizes.agent_seconds))
-    with local_stack(workdir / "stack") as stack:
-        bs = stack.kafka_bootstrap
+    with local_stack(workdir / "stack") as stack, FakeAnthropic(sizes.agent_latency_s) as llm:
         env = {
             **stack.env(),
             **QUIET,
             "TRIAGE_STAGE_CONCURRENCY": str(sizes.agent_concurrency),
-            "TRIAGE_BENCH_LLM_LATENCY_S": str(sizes.agent_latency_s),
+            "TRIAGE_AGENT_TRIAGER": "claude",
+            "TRIAGE_AGENT_CLAUDE_BASE_URL": llm.url,
+            "TRIAGE_ANTHROPIC_API_KEY": "bench-fake-key",
+            # The shared budget must not be what limits the measurement.
+            "TRIAGE_AGENT_CLAUDE_REQUESTS_PER_MINUTE": "1000000",
+            "TRIAGE_AGENT_CLAUDE_TOKENS_PER_MINUTE": "1000000000",
         }
         records = guarded_records(uuid.uuid4().hex[:8], WARMUP + n)
         eps, rss["agent"] = timed_stage(
-            ["bench.agent_double"],
+            ["services.agent"],
             env,
             workdir / "agent.log",
-            bs,
+            stack.kafka_bootstrap,
             (topics.GUARDED.name, records),
             [topics.TRIAGED.name],
         )
-    section.details = {"events": n, "eps": eps, "ideal_eps": ideal}
+        max_in_flight = llm.max_in_flight
+    section.details = {
+        "events": n,
+        "eps": eps,
+        "ideal_eps": ideal,
+        "llm_max_in_flight": max_in_flight,
+    }
     section.figures = [
         Figure(
             "events/s vs C/L",
             ratio(eps, ideal),
             "x",
             0.9,
-            note=f"C={sizes.agent_concurrency}, L={sizes.agent_latency_s}s; triager double "
-            "(local triager behind a fixed delay), no fake Messages API server yet",
+            note=f"C={sizes.agent_concurrency}, L={sizes.agent_latency_s}s: the Claude triager "
+            "(real SDK client) against the fake Messages API answering after L",
         ),
         Figure("agent events/s", eps, "events/s"),
     ]

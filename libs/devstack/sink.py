@@ -1,8 +1,9 @@
 """A local HTTP recorder standing in for every outside system on the local stack.
 
-Tools (``/tools/<name>``), the approver webhook (``/webhook``) and upstream
-callbacks (``/callbacks/<tenant>``) all land here, so ``make run`` and the
-end-to-end tests can show and assert exactly what left the pipeline.
+Tools (``/tools/<name>``, deduplicated by ``Idempotency-Key``), the approver
+webhook (``/webhook``) and upstream callbacks (``/callbacks/<tenant>``) all land
+here, so ``make run`` and the end-to-end tests can show and assert exactly what
+left the pipeline.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from schemas import utcnow
 def create_sink(log_path: Path | None = None) -> FastAPI:
     app = FastAPI(title="triage local sink")
     records: list[dict[str, Any]] = []
+    seen_keys: set[str] = set()
 
     @app.post("/{path:path}")
     async def record(path: str, request: Request) -> dict[str, Any]:
@@ -27,11 +29,22 @@ def create_sink(log_path: Path | None = None) -> FastAPI:
             payload: Any = json.loads(body)
         except ValueError:
             payload = body.decode("utf-8", errors="replace")
+        # Like a real tool system honouring Idempotency-Key: a repeated key is recorded as a
+        # replay (delivered again, not applied again).
+        key = request.headers.get("idempotency-key")
+        replay = key is not None and key in seen_keys
+        if key is not None:
+            seen_keys.add(key)
         entry = {
             "seq": len(records) + 1,
+            "replay": replay,
             "path": "/" + path,
             "received_at": utcnow().isoformat(),
-            "headers": {k: v for k, v in request.headers.items() if k.startswith("x-")},
+            "headers": {
+                k: v
+                for k, v in request.headers.items()
+                if k.startswith("x-") or k == "idempotency-key"
+            },
             "body": payload,
             "raw": body.decode("utf-8", errors="replace"),
         }

@@ -46,6 +46,7 @@ class Verdict:
     lost: list[str] = field(default_factory=list)
     double_outcome: list[str] = field(default_factory=list)
     double_effects: list[str] = field(default_factory=list)
+    replays: Counter[str] = field(default_factory=Counter)
     missing_effects: list[str] = field(default_factory=list)
     order_violations: list[str] = field(default_factory=list)
     unexpected_dlq: list[str] = field(default_factory=list)
@@ -184,6 +185,10 @@ def _check_effects(sink: Iterable[Mapping[str, Any]], owed: _Owed, verdict: Verd
         elif path.startswith("/callbacks/"):
             kind, ident = "callback", f"{body.get('action_id')}:{body.get('status')}"
         else:
+            continue
+        if entry.get("replay"):
+            # delivered again after a crash, dropped by the receiver's Idempotency-Key
+            verdict.replays[kind] += 1
             continue
         verdict.effects[kind] += 1
         calls[kind, ident] += 1

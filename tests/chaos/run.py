@@ -441,6 +441,8 @@ def report(result: ChaosResult) -> str:
         f"Redis {'with AOF (appendfsync always)' if cfg.persistent_redis else 'memory-only'}, "
         f"{'restarted once' if cfg.redis_restart else 'not restarted'}",
         f"- side effects seen by the sink: {dict(sorted(v.effects.items()))}",
+        "- repeated deliveries the receiver dropped by Idempotency-Key (a process killed after"
+        f" the call, before its result was stored): {dict(sorted(v.replays.items())) or 'none'}",
         f"- duplicate records (same event id redelivered) per topic: "
         f"{dict(sorted(v.duplicate_records.items())) or 'none'}",
         "",

@@ -166,3 +166,17 @@ def test_a_tool_call_without_a_published_outcome_fails() -> None:
     assert verdict.missing_effects == [
         "tool a-without-outcome ran but its outcome was never published"
     ]
+
+
+def test_a_replay_dropped_by_idempotency_key_is_not_a_second_effect() -> None:
+    from tests.chaos.checks import Verdict, _check_effects, _Owed
+
+    call = {"path": "/tools/send_reply", "body": {"action_id": "a1"}}
+    verdict = Verdict()
+    _check_effects([call, {**call, "replay": True}], _Owed(tool={"a1"}), verdict)
+    assert verdict.double_effects == []
+    assert verdict.replays["tool"] == 1
+
+    verdict = Verdict()
+    _check_effects([call, call], _Owed(tool={"a1"}), verdict)
+    assert verdict.double_effects == ["tool a1 ran 2x"]
