@@ -32,6 +32,11 @@ def pending(action_id: str) -> str:
     return f"pending:{action_id}"
 
 
+def pending_trace(action_id: str) -> str:
+    """Trace context of the ticket a pending item belongs to (a decision continues it)."""
+    return f"pending_trace:{action_id}"
+
+
 def done(stage: str, event_id: str) -> str:
     return f"done:{stage}:{event_id}"
 

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import NoReturn
 
+from libs import tracing
 from libs.errors import TransientError
 from libs.kafka import PublishError
 from libs.logs import log_fields
@@ -103,8 +104,20 @@ class Decisions:
         """Run the action (with the approver's reply text, if edited) and publish its outcome.
 
         ``digest`` (from a signed link) must match the action as stored: a link
-        approves exactly what it was issued for.
+        approves exactly what it was issued for. The work joins the ticket's trace.
         """
+        headers = await self._store.trace_headers(action_id)
+        with tracing.resumed_span("approval approve", headers):
+            return await self._approve(action_id, approver, reply, channel, digest)
+
+    async def _approve(
+        self,
+        action_id: uuid.UUID,
+        approver: str,
+        reply: str | None,
+        channel: DecisionChannel,
+        digest: str | None,
+    ) -> ActionOutcome:
         current = await self._store.get(action_id)
         if current is not None:
             if reply is not None and current.tool != EDITABLE_TOOL:
@@ -145,7 +158,19 @@ class Decisions:
         channel: DecisionChannel = "api",
         digest: str | None = None,
     ) -> ActionOutcome:
-        """Publish the rejection; nothing runs."""
+        """Publish the rejection; nothing runs. The work joins the ticket's trace."""
+        headers = await self._store.trace_headers(action_id)
+        with tracing.resumed_span("approval reject", headers):
+            return await self._reject(action_id, approver, reason, channel, digest)
+
+    async def _reject(
+        self,
+        action_id: uuid.UUID,
+        approver: str,
+        reason: str,
+        channel: DecisionChannel,
+        digest: str | None,
+    ) -> ActionOutcome:
         if digest is not None:
             current = await self._store.get(action_id)
             if current is not None and digest != action_digest(current):

@@ -14,6 +14,7 @@ so a late second decision is told apart from an unknown id.
 from __future__ import annotations
 
 import builtins
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,10 +24,12 @@ import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from libs import redis_keys
+from libs import redis_keys, tracing
 from libs.errors import TransientError
 from libs.idempotency import run_once
 from schemas import PendingAction, utcnow
+
+logger = logging.getLogger(__name__)
 
 #: Idempotency stage of pending-item creation: ``done:pending:{action_id}``.
 CREATE_STAGE = "pending"
@@ -128,6 +131,9 @@ class PendingStore:
         async def effect() -> dict[str, object]:
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.set(redis_keys.pending(key), item.to_json(), nx=True, ex=_ttl_s(item))
+                # the stage span is current here: a later human decision joins its trace
+                trace = {k: v.decode("latin-1") for k, v in tracing.inject()}
+                pipe.set(redis_keys.pending_trace(key), orjson.dumps(trace), ex=_ttl_s(item))
                 pipe.zadd(redis_keys.PENDING_EXPIRY, {key: item.expires_at.timestamp()})
                 if due is not None:
                     pipe.zadd(redis_keys.PENDING_DUE, {key: due.timestamp()})
@@ -139,6 +145,17 @@ class PendingStore:
         except RedisError as exc:
             raise TransientError(f"redis unavailable: {exc}") from exc
         return PendingAction.model_validate(once.result), not once.duplicate
+
+    async def trace_headers(self, action_id: uuid.UUID) -> list[tuple[str, bytes]]:
+        """The saved trace context of an item ([] when none, e.g. Redis lost it)."""
+        try:
+            raw = await self._redis.get(redis_keys.pending_trace(str(action_id)))
+        except RedisError:
+            logger.exception("trace context unavailable", extra={"event": "pending_trace_error"})
+            return []
+        if raw is None:
+            return []
+        return [(k, str(v).encode("latin-1")) for k, v in orjson.loads(raw).items()]
 
     async def get(self, action_id: uuid.UUID) -> PendingAction | None:
         """The item while it can be decided: None once decided or past its deadline."""

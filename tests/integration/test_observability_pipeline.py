@@ -175,6 +175,29 @@ def test_blocked_ticket_is_one_trace_to_the_approver_notification(run: Run) -> N
     assert not [s for s in chain if s["service"] == "agent"], "the LLM saw a blocked ticket"
 
 
+def test_a_human_decision_continues_the_ticket_trace(run: Run) -> None:
+    """approval-api runs outside any consumer: the decision must still join the ticket's trace."""
+    ep = run.pipeline.endpoints
+    auth = {"Authorization": "Bearer demo-token"}
+    ticket_id = run.posted["injection"].ticket_id
+    items = httpx.get(f"{ep.approval_api_url}/v1/pending", headers=auth).json()["items"]
+    (item,) = [i for i in items if i["ticket_id"] == ticket_id]
+    decided = httpx.post(
+        f"{ep.approval_api_url}/v1/pending/{item['action_id']}/reject",
+        headers=auth,
+        json={"reason": "prompt injection"},
+    )
+    assert decided.status_code == 200, decided.text
+    trace_id = run.posted["injection"].trace_id
+    wait_for_spans(
+        run.trace_file,
+        {trace_id: {"approval reject", f"notifier.callbacks process {topics.EXECUTED.name}"}},
+    )
+    chain = trace_of(run, "injection")
+    (decision,) = [s for s in chain if s["name"] == "approval reject"]
+    assert decision["service"].startswith("approval")
+
+
 def log_lines(run: Run) -> dict[str, list[str]]:
     return {
         name: (run.pipeline.logdir / f"{name}.log").read_text().splitlines() for name in SERVICES
