@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import time
 from pathlib import Path
 from typing import Annotated
@@ -103,8 +104,10 @@ def _render(view: PipelineView, endpoints: Endpoints, elapsed: float) -> Group:
     for t in sorted(view.tickets.values(), key=lambda t: t.message_id):
         tickets.add_row(t.message_id, t.category or "…", t.summary)
     help_text = (
-        f"[bold]approval API[/] {endpoints.approval_api_url}/v1/pending  "
-        "(Authorization: Bearer demo-token)\n"
+        f"[bold]approval inbox[/] {endpoints.approval_api_url}/inbox  (token: demo-token)   "
+        f"[bold]API[/] {endpoints.approval_api_url}/v1/pending\n"
+        f"[bold]chat messages[/] {endpoints.sink_url}/records?path_prefix=/slack/  "
+        "(and /telegram/, /webhook)\n"
         f"[bold]ingest[/] {endpoints.ingest_url}/v1/tickets   "
         f"[bold]sink[/] {endpoints.sink_url}/records   "
         f"[bold]logs[/] {devstack.STATE_DIR}/logs/   {elapsed:.1f}s   Ctrl-C stops everything"
@@ -132,6 +135,10 @@ async def _watch(bootstrap: str, endpoints: Endpoints, until_settled: bool, t0: 
         console.print(f"\nfirst executed action {first_executed:.1f}s after start")
 
 
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 @cli.command()
 def run(
     samples: Annotated[Path, typer.Option(help="JSONL of tickets to post")] = SAMPLES,
@@ -141,6 +148,9 @@ def run(
 ) -> None:
     """Start the stack and the five services, post sample tickets, show what happens."""
     t0 = time.monotonic()
+    # SIGTERM (a supervisor, `timeout`) stops everything as cleanly as Ctrl-C does
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     stack_env, local = _stack()
     endpoints = Endpoints()
     pipeline = Pipeline(stack_env, devstack.STATE_DIR / "logs", endpoints)
@@ -151,7 +161,7 @@ def run(
             console.print(line)
         asyncio.run(_watch(stack_env["TRIAGE_KAFKA_BOOTSTRAP"], endpoints, until_settled, t0))
     except KeyboardInterrupt:
-        console.print("stopping …")
+        console.print("\nstopping …")
     finally:
         codes = pipeline.stop()
         if local is not None:
