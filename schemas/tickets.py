@@ -115,7 +115,9 @@ class ProposedAction(Contract):
     args: dict[str, Any] = Field(default_factory=dict)
 
 
-class Triage(Contract):
+class TriageCore(Contract):
+    """What any triager concludes about a ticket (shared by the topic and the agent)."""
+
     category: Category
     urgency: Urgency
     sentiment: Sentiment = "neutral"
@@ -124,6 +126,9 @@ class Triage(Contract):
     rationale: str = ""
     extracted: ExtractedFields = Field(default_factory=ExtractedFields)
     draft_reply: str
+
+
+class Triage(TriageCore):
     proposed_actions: list[ProposedAction] = Field(default_factory=list)
 
 

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict
 
 from libs.errors import PermanentError, TransientError
 from schemas.tickets import (
-    Category,
-    ExtractedFields,
     GuardedTicket,
     LlmUsage,
-    Sentiment,
+    TriageCore,
     TriageSource,
-    Urgency,
 )
 from services.agent.settings import AgentSettings
 
@@ -35,19 +32,11 @@ class ToolCall(NamedTuple):
     args: dict[str, Any]
 
 
-class TriageOutcome(BaseModel):
+class TriageOutcome(TriageCore):
     """What a triager concluded; the stage adds ids, the output guard and the envelope."""
 
     model_config = ConfigDict(frozen=True)
 
-    category: Category
-    urgency: Urgency
-    sentiment: Sentiment = "neutral"
-    language: str = "en"
-    confidence: float = Field(ge=0.0, le=1.0)
-    rationale: str = ""
-    extracted: ExtractedFields = Field(default_factory=ExtractedFields)
-    draft_reply: str
     actions: tuple[ToolCall, ...] = ()
     source: TriageSource
     model: str

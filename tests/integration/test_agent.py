@@ -8,31 +8,13 @@ from pathlib import Path
 import pytest
 
 from libs import topics
-from schemas import DeadLetter, derive_event_id, ticket_id_for, utcnow
-from schemas.tickets import GuardedTicket, TriagedTicket
+from schemas import DeadLetter
+from schemas.tickets import TriagedTicket
 from schemas.tools import TOOL_ARGS
 from tests.support.stack import StackInfo, consume, produce, service
+from tests.support.tickets import guarded_ticket
 
 pytestmark = pytest.mark.integration
-
-
-def guarded(tenant: str, message_id: str, text: str) -> GuardedTicket:
-    ticket_id = ticket_id_for(tenant, message_id)
-    return GuardedTicket(
-        **GuardedTicket.envelope(
-            event_id=derive_event_id(ticket_id, "guard"),
-            ticket_id=ticket_id,
-            tenant=tenant,
-            producer="guard@test",
-        ),
-        message_id=message_id,
-        player_ref="ref-1",
-        text=text,
-        locale="en",
-        metadata={"platform": "ps5"},
-        received_at=utcnow(),
-        verdict="pass",
-    )
 
 
 async def test_agent_triages_tickets_and_dead_letters_garbage(
@@ -40,12 +22,16 @@ async def test_agent_triages_tickets_and_dead_letters_garbage(
 ) -> None:
     nonce = uuid.uuid4().hex[:12]
     tenant = f"it-{nonce}"
-    billing = guarded(
-        tenant,
-        "billing",
+    billing = guarded_ticket(
         "I was charged twice for the Battle Pass, $9.99 taken two times! order ORD-8K2M4P1Q",
+        tenant=tenant,
+        message_id="billing",
     )
-    bug = guarded(tenant, "bug", "The game crashes on launch with error SF-1042, please fix")
+    bug = guarded_ticket(
+        "The game crashes on launch with error SF-1042, please fix",
+        tenant=tenant,
+        message_id="bug",
+    )
     garbage = b"\xff\xfe\x00{not json " + nonce.encode()
     log = tmp_path / "agent.log"
 

@@ -13,8 +13,7 @@ import anthropic
 import pytest
 from redis.asyncio import Redis
 
-from schemas import derive_event_id, ticket_id_for, utcnow
-from schemas.tickets import GuardedTicket, PiiRedaction
+from schemas.tickets import PiiRedaction
 from services.agent import metrics
 from services.agent.claude.breaker import CircuitBreaker
 from services.agent.claude.budget import CostLedger, RateBudget
@@ -29,6 +28,7 @@ from services.agent.output_guard import OutputPolicy
 from services.agent.settings import AgentSettings
 from tests.support.fake_anthropic import PREFIX_TOKENS, FakeAnthropic, Reply, valid_triage
 from tests.support.stack import StackInfo
+from tests.support.tickets import guarded_ticket
 
 pytestmark = pytest.mark.integration
 
@@ -89,27 +89,6 @@ def claude(
     )
 
 
-def ticket(
-    text: str = "charged twice for the battle pass", tenant: str = "starfall"
-) -> GuardedTicket:
-    message_id = uuid.uuid4().hex
-    ticket_id = ticket_id_for(tenant, message_id)
-    return GuardedTicket(
-        **GuardedTicket.envelope(
-            event_id=derive_event_id(ticket_id, "guard"),
-            ticket_id=ticket_id,
-            tenant=tenant,
-            producer="guard@test",
-        ),
-        message_id=message_id,
-        player_ref="ref",
-        text=text,
-        locale="en",
-        received_at=utcnow(),
-        verdict="pass",
-    )
-
-
 def counter(metric: Any, *labels: str) -> float:
     return float(metric.labels(*labels)._value.get())
 
@@ -117,7 +96,7 @@ def counter(metric: Any, *labels: str) -> float:
 async def test_tool_answer_becomes_a_claude_outcome_with_cost(
     fake: FakeAnthropic, local: LocalTriager
 ) -> None:
-    outcome = await claude(fake, local).triage(ticket())
+    outcome = await claude(fake, local).triage(guarded_ticket())
     assert outcome.source == "claude" and outcome.model == "claude-sonnet-4-5"
     assert outcome.category == "billing" and outcome.confidence == 0.92
     assert [a.tool for a in outcome.actions] == ["send_reply", "grant_compensation"]
@@ -131,7 +110,7 @@ async def test_tool_answer_becomes_a_claude_outcome_with_cost(
     assert body["tools"][0]["name"] == TOOL_NAME
     assert body["tool_choice"] == {"type": "tool", "name": TOOL_NAME}
     assert body["max_tokens"] == 512 and "temperature" not in body
-    second = await claude(fake, local).triage(ticket())
+    second = await claude(fake, local).triage(guarded_ticket())
     assert second.usage is not None and second.usage.cache_read_tokens == PREFIX_TOKENS
     assert second.usage.cost_usd == pytest.approx((150 * 3 + 300 * 15 + 1800 * 0.3) / 1e6)
 
@@ -140,7 +119,7 @@ async def test_invalid_answer_gets_one_repair_turn(
     fake: FakeAnthropic, local: LocalTriager
 ) -> None:
     fake.script(Reply.tool(valid_triage(urgency="whenever")), Reply.tool())
-    outcome = await claude(fake, local).triage(ticket())
+    outcome = await claude(fake, local).triage(guarded_ticket())
     assert outcome.source == "claude"
     first, repair = fake.requests
     assert len(repair["messages"]) == 3
@@ -156,7 +135,7 @@ async def test_invalid_twice_falls_back_to_the_local_model(
 ) -> None:
     before = counter(metrics.FALLBACKS, "invalid_answer")
     fake.script(Reply.tool({"category": "billing"}), Reply.tool({"category": "nope"}))
-    outcome = await claude(fake, local).triage(ticket())
+    outcome = await claude(fake, local).triage(guarded_ticket())
     assert outcome.source == "fallback" and outcome.model.startswith("local-")
     assert outcome.rationale.startswith("claude skipped (invalid_answer)")
     assert outcome.usage is not None and outcome.usage.output_tokens == 600  # still paid for
@@ -168,7 +147,7 @@ async def test_a_text_answer_without_the_tool_falls_back(
     fake: FakeAnthropic, local: LocalTriager
 ) -> None:
     fake.script(Reply(text="I think this is billing."))
-    outcome = await claude(fake, local).triage(ticket())
+    outcome = await claude(fake, local).triage(guarded_ticket())
     assert outcome.source == "fallback" and len(fake.requests) == 1
 
 
@@ -179,7 +158,7 @@ async def test_server_errors_are_retried_then_answered(
         metrics.LLM_RETRIES, "overloaded"
     )
     fake.script(Reply.error(500), Reply.error(529))
-    outcome = await claude(fake, local).triage(ticket())
+    outcome = await claude(fake, local).triage(guarded_ticket())
     assert outcome.source == "claude" and len(fake.requests) == 3
     after = counter(metrics.LLM_RETRIES, "server_error") + counter(
         metrics.LLM_RETRIES, "overloaded"
@@ -190,14 +169,14 @@ async def test_server_errors_are_retried_then_answered(
 async def test_429_waits_for_retry_after(fake: FakeAnthropic, local: LocalTriager) -> None:
     fake.script(Reply.error(429, retry_after=0.3))
     started = time.perf_counter()
-    outcome = await claude(fake, local).triage(ticket())
+    outcome = await claude(fake, local).triage(guarded_ticket())
     assert time.perf_counter() - started >= 0.3
     assert outcome.source == "claude" and len(fake.requests) == 2
 
 
 async def test_other_4xx_are_not_retried(fake: FakeAnthropic, local: LocalTriager) -> None:
     fake.script(Reply.error(400))
-    outcome = await claude(fake, local).triage(ticket())
+    outcome = await claude(fake, local).triage(guarded_ticket())
     assert outcome.source == "fallback" and "client_error" in outcome.rationale
     assert len(fake.requests) == 1
 
@@ -208,7 +187,7 @@ async def test_timeouts_are_retried_then_fall_back(
     fake.script(Reply.slow(2.0), Reply.slow(2.0))
     retry = RetryPolicy(attempts=2, total_s=5, initial_s=0.01, max_wait_s=0.1)
     started = time.perf_counter()
-    outcome = await claude(fake, local, retry=retry, timeout=0.3).triage(ticket())
+    outcome = await claude(fake, local, retry=retry, timeout=0.3).triage(guarded_ticket())
     assert time.perf_counter() - started < 1.5
     assert outcome.source == "fallback" and "(timeout)" in outcome.rationale
     assert len(fake.requests) == 2
@@ -221,14 +200,14 @@ async def test_breaker_opens_then_probes_after_cooldown(
     retry = RetryPolicy(attempts=1, total_s=1, initial_s=0.01, max_wait_s=0.1)
     triager = claude(fake, local, retry=retry, breaker=breaker)
     fake.script(Reply.error(500), Reply.error(503))
-    assert (await triager.triage(ticket())).source == "fallback"
-    assert (await triager.triage(ticket())).source == "fallback"
+    assert (await triager.triage(guarded_ticket())).source == "fallback"
+    assert (await triager.triage(guarded_ticket())).source == "fallback"
     assert breaker.state == "open"
-    skipped = await triager.triage(ticket())
+    skipped = await triager.triage(guarded_ticket())
     assert skipped.rationale.startswith("claude skipped (breaker_open)")
     assert len(fake.requests) == 2  # no request while open
     await asyncio.sleep(0.45)
-    probe = await triager.triage(ticket())
+    probe = await triager.triage(guarded_ticket())
     assert probe.source == "claude" and breaker.state == "closed"
     assert len(fake.requests) == 3
 
@@ -251,7 +230,9 @@ async def test_rate_budget_is_shared_by_two_agents(
         )
         agents.append(claude(fake, local, rate=rate))
     try:
-        outcomes = await asyncio.gather(*(agents[i % 2].triage(ticket()) for i in range(12)))
+        outcomes = await asyncio.gather(
+            *(agents[i % 2].triage(guarded_ticket()) for i in range(12))
+        )
     finally:
         for client in clients:
             await client.aclose()
@@ -273,13 +254,13 @@ async def test_token_budget_and_settlement(
         redis, requests_per_minute=100, tokens_per_minute=6000, wait_s=0, clock=lambda: minute
     )
     triager = claude(fake, local, rate=rate)
-    assert (await triager.triage(ticket())).source == "claude"
+    assert (await triager.triage(guarded_ticket())).source == "claude"
     # settled to the real count: 150 input + 300 output + 1800 cache write
     assert await redis.get(f"llm_rate:tokens:{window}") == b"2250"
     assert await redis.get(f"llm_rate:requests:{window}") == b"1"
-    assert (await triager.triage(ticket())).source == "claude"
+    assert (await triager.triage(guarded_ticket())).source == "claude"
     # the third reservation (estimate of prefix + message + max_tokens) no longer fits
-    assert (await triager.triage(ticket())).source == "fallback"
+    assert (await triager.triage(guarded_ticket())).source == "fallback"
 
 
 async def test_over_budget_waits_for_the_next_minute_when_close(
@@ -291,28 +272,28 @@ async def test_over_budget_waits_for_the_next_minute_when_close(
         redis, requests_per_minute=1, tokens_per_minute=10**9, wait_s=1.0, clock=lambda: clock[0]
     )
     triager = claude(fake, local, rate=rate)
-    assert (await triager.triage(ticket())).source == "claude"
+    assert (await triager.triage(guarded_ticket())).source == "claude"
     started = time.perf_counter()
-    assert (await triager.triage(ticket())).source == "claude"  # waited for the next minute
+    assert (await triager.triage(guarded_ticket())).source == "claude"  # waited for the next minute
     assert time.perf_counter() - started >= 0.25
     rate.wait_s = 0.1
-    assert (await triager.triage(ticket())).source == "fallback"
+    assert (await triager.triage(guarded_ticket())).source == "fallback"
 
 
 async def test_daily_cost_tiers(fake: FakeAnthropic, local: LocalTriager, redis: Redis) -> None:
     tenant = f"t-{uuid.uuid4().hex[:8]}"
     ledger = CostLedger(redis, soft_usd=0.02, hard_usd=0.03)
     triager = claude(fake, local, ledger=ledger)
-    first = await triager.triage(ticket(tenant=tenant))
+    first = await triager.triage(guarded_ticket(tenant=tenant))
     assert first.model == "claude-sonnet-4-5"
     assert first.usage is not None
     assert await ledger.spent(tenant) == pytest.approx(first.usage.cost_usd, abs=1e-6)
     await ledger.add(tenant, 0.01)
-    soft = await triager.triage(ticket(tenant=tenant))
+    soft = await triager.triage(guarded_ticket(tenant=tenant))
     assert soft.source == "claude" and soft.model == "claude-haiku-4-5"
     assert fake.requests[-1]["model"] == "claude-haiku-4-5"
     await ledger.add(tenant, 0.01)
-    hard = await triager.triage(ticket(tenant=tenant))
+    hard = await triager.triage(guarded_ticket(tenant=tenant))
     assert hard.source == "fallback" and "cost_hard_limit" in hard.rationale
     assert len(fake.requests) == 2
     assert counter(metrics.COST_TIER, tenant, "soft") == 1
@@ -327,7 +308,7 @@ async def test_redis_down_falls_back_instead_of_spending_blind(
 ) -> None:
     dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
     ledger = CostLedger(dead, soft_usd=1, hard_usd=2)
-    outcome = await claude(fake, local, ledger=ledger).triage(ticket())
+    outcome = await claude(fake, local, ledger=ledger).triage(guarded_ticket())
     assert outcome.source == "fallback" and "budget_unavailable" in outcome.rationale
     assert fake.requests == []
     await dead.aclose()
@@ -352,7 +333,7 @@ async def test_output_guard_checks_claudes_draft(
             )
         )
     )
-    source = ticket()
+    source = guarded_ticket()
     source = source.model_copy(
         update={"pii": [PiiRedaction(kind="email", placeholder="[EMAIL_1]")]}
     )
@@ -374,6 +355,6 @@ async def test_output_guard_checks_claudes_draft(
 async def test_low_confidence_goes_to_review(fake: FakeAnthropic, local: LocalTriager) -> None:
     fake.script(Reply.tool(valid_triage(confidence=0.2)))
     triaged, _ = await triage_ticket(
-        ticket(), claude(fake, local), OutputPolicy.from_settings(SETTINGS), "agent@test"
+        guarded_ticket(), claude(fake, local), OutputPolicy.from_settings(SETTINGS), "agent@test"
     )
     assert triaged.review_reasons == ["low_confidence: 0.20 < 0.50"]

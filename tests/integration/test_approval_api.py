@@ -12,14 +12,12 @@ import httpx
 import pytest
 
 from libs import topics
-from libs.redis_client import redis_client
-from libs.security import hash_token
 from schemas import ActionOutcome, PendingAction, utcnow
-from services.approval.api import create_app
 from services.approval.pending import PendingStore
 from services.approval.policy import Decision
-from services.approval.settings import DEMO_TOKEN, ApprovalSettings, Approver
+from services.approval.settings import DEMO_TOKEN
 from services.approval.worker import pending_for_action, pending_for_blocked
+from tests.support.approval import approval_api, approval_settings, approver
 from tests.support.http_recorder import HttpRecorder
 from tests.support.stack import StackInfo, consume
 from tests.support.tickets import action, blocked_ticket, triaged_ticket
@@ -70,27 +68,9 @@ def recorder() -> Iterator[HttpRecorder]:
 
 @pytest.fixture(scope="module")
 async def api(stack: StackInfo, recorder: HttpRecorder) -> AsyncIterator[Api]:
-    settings = ApprovalSettings(
-        kafka_bootstrap=stack.kafka_bootstrap,
-        kafka_idempotence=False,
-        redis_url=stack.redis_url,
-        tools_base_url=f"{recorder.url}/tools",
-        tools_timeout_s=2.0,
-        approvers={
-            "demo": Approver(token_sha256=hash_token(DEMO_TOKEN), role="lead"),
-            "bob": Approver(token_sha256=hash_token("bob-token")),
-        },
-    )
-    app = create_app(settings)
-    redis = redis_client(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://approval"
-        ) as client,
-    ):
+    approvers = {"demo": approver(DEMO_TOKEN, "lead"), "bob": approver("bob-token")}
+    async with approval_api(approval_settings(stack, recorder.url, approvers)) as (client, redis):
         yield Api(client, PendingStore(redis, memory_s=600), recorder, stack.kafka_bootstrap)
-    await redis.aclose()
 
 
 @pytest.mark.parametrize(

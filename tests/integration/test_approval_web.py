@@ -14,14 +14,10 @@ import pytest
 from redis.asyncio import Redis
 
 from libs import redis_keys, topics
-from libs.redis_client import redis_client
-from libs.security import hash_token
 from schemas import ActionOutcome, PendingAction
-from services.approval.api import create_app
 from services.approval.inbox import COOKIE
 from services.approval.pending import PendingStore
-from services.approval.settings import ApprovalSettings, Approver
-from tests.support.approval import pending_item
+from tests.support.approval import approval_api, approval_settings, approver, pending_item
 from tests.support.http_recorder import HttpRecorder
 from tests.support.stack import StackInfo, consume
 
@@ -74,30 +70,16 @@ def recorder() -> Iterator[HttpRecorder]:
 
 @pytest.fixture(scope="module")
 async def web(stack: StackInfo, recorder: HttpRecorder) -> AsyncIterator[Web]:
-    settings = ApprovalSettings(
-        kafka_bootstrap=stack.kafka_bootstrap,
-        kafka_idempotence=False,
-        redis_url=stack.redis_url,
-        tools_base_url=f"{recorder.url}/tools",
-        tools_timeout_s=2.0,
-        approvers={
-            "ann": Approver(token_sha256=hash_token("ann-token"), role="lead"),
-            "bob": Approver(token_sha256=hash_token("bob-token"), role="approver"),
-        },
+    settings = approval_settings(
+        stack,
+        recorder.url,
+        {"ann": approver("ann-token", "lead"), "bob": approver("bob-token", "approver")},
         approval_signing_secret="web-test-secret",
         approval_public_url="http://approval",
     )
-    app = create_app(settings)
-    redis = redis_client(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://approval"
-        ) as client,
-    ):
+    async with approval_api(settings) as (client, redis):
         store = PendingStore(redis, memory_s=600)
         yield Web(client, redis, store, recorder, stack.kafka_bootstrap)
-    await redis.aclose()
 
 
 async def test_roles_limit_approvals_but_not_rejections(web: Web) -> None:

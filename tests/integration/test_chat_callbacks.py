@@ -27,13 +27,10 @@ from libs.chat import (
     Decision,
     slack_signature,
 )
-from libs.redis_client import redis_client
-from libs.security import hash_token
 from schemas import ActionOutcome, PendingAction, utcnow
-from services.approval.api import create_app
 from services.approval.chat import SLACK_PATH, TELEGRAM_PATH
 from services.approval.pending import PendingStore
-from services.approval.settings import ApprovalSettings, Approver
+from tests.support.approval import approval_api, approval_settings, approver
 from tests.support.fake_chat import FakeChatApi
 from tests.support.http_recorder import HttpRecorder
 from tests.support.stack import StackInfo, consume
@@ -124,27 +121,13 @@ async def chat(stack: StackInfo, tools: HttpRecorder, fake: FakeChatApi) -> Asyn
         env.setenv("TRIAGE_SLACK_API_URL", f"{fake.url}/slack")
         env.setenv("TRIAGE_SLACK_APPROVERS", json.dumps({ALICE_SLACK: "alice"}))
         # chat settings are part of ApprovalSettings: read them with the env above
-        settings = ApprovalSettings(
-            kafka_bootstrap=stack.kafka_bootstrap,
-            kafka_idempotence=False,
-            redis_url=stack.redis_url,
-            tools_base_url=f"{tools.url}/tools",
-            tools_timeout_s=2.0,
-            approvers={
-                "alice": Approver(token_sha256=hash_token("alice-token"), role="lead"),
-                "bob": Approver(token_sha256=hash_token("bob-token"), role="approver"),
-            },
+        settings = approval_settings(
+            stack,
+            tools.url,
+            {"alice": approver("alice-token", "lead"), "bob": approver("bob-token", "approver")},
         )
-        app = create_app(settings)
-    redis = redis_client(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://approval"
-        ) as client,
-    ):
+    async with approval_api(settings) as (client, redis):
         yield Chat(client, PendingStore(redis, memory_s=600), tools, fake, stack.kafka_bootstrap)
-    await redis.aclose()
 
 
 def telegram_press(item: PendingAction, decision: Decision, user: int) -> dict[str, Any]:

@@ -14,33 +14,16 @@ from redis.asyncio import Redis
 
 from libs import redis_keys, topics
 from libs.devstack.stack import free_port
-from schemas import BlockedTicket, DeadLetter, GuardedTicket, RawTicket, ticket_id_for, utcnow
+from schemas import BlockedTicket, DeadLetter, GuardedTicket
 from services.guard.vault import load_mapping, new_key
 from tests.support.stack import ROOT, StackInfo, consume, produce, service
+from tests.support.tickets import raw_ticket
 
 pytestmark = pytest.mark.integration
 
 EMAIL = "jane.doe@example.com"
 CARD = "4111 1111 1111 1111"
 PHONE = "+44 20 7946 0958"
-
-
-def raw_ticket(text: str) -> RawTicket:
-    message_id = f"it-{uuid.uuid4()}"
-    return RawTicket.model_validate(
-        {
-            **RawTicket.envelope(
-                event_id=uuid.uuid4(),
-                ticket_id=ticket_id_for("starfall", message_id),
-                tenant="starfall",
-                producer="ingest@test",
-            ),
-            "message_id": message_id,
-            "player_ref": "ph-guard-it",
-            "text": text,
-            "received_at": utcnow(),
-        }
-    )
 
 
 def metric(body: str, line_start: str) -> float:

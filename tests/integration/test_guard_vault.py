@@ -12,12 +12,13 @@ from redis.asyncio import Redis
 
 from libs import redis_keys
 from libs.errors import TransientError
-from schemas import GuardedTicket, RawTicket, ticket_id_for, utcnow
+from schemas import GuardedTicket
 from services.guard.engine import GuardEngine
 from services.guard.handler import make_handler
 from services.guard.rules import load_rules
 from services.guard.vault import PiiVault, VaultError, load_mapping, new_key, reveal
 from tests.support.stack import StackInfo
+from tests.support.tickets import raw_ticket
 
 pytestmark = pytest.mark.integration
 
@@ -90,24 +91,6 @@ async def test_reveal_is_audited_without_the_values(
         ["[CARD_1]"],
     )
     assert "4111" not in caplog.text
-
-
-def raw_ticket(text: str) -> RawTicket:
-    message_id = f"vault-{uuid.uuid4()}"
-    return RawTicket.model_validate(
-        {
-            **RawTicket.envelope(
-                event_id=uuid.uuid4(),
-                ticket_id=ticket_id_for("starfall", message_id),
-                tenant="starfall",
-                producer="ingest@test",
-            ),
-            "message_id": message_id,
-            "player_ref": "ph-vault",
-            "text": text,
-            "received_at": utcnow(),
-        }
-    )
 
 
 async def test_the_handler_vaults_pii_before_emitting(redis: Redis) -> None:

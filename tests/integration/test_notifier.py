@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -27,6 +22,7 @@ from schemas import ActionOutcome, DeadLetter, PendingAction, utcnow
 from services.notifier.callbacks import CallbackSender
 from services.notifier.channels import Channel, ChannelSet, LogChannel, WebhookChannel
 from services.notifier.handlers import Notifier
+from tests.support.http_recorder import HttpRecorder
 from tests.support.stack import Message, StackInfo, consume, produce, service
 
 pytestmark = pytest.mark.integration
@@ -37,75 +33,13 @@ TENANT_SECRET = "tenant-secret"
 FAIL_MARKER = "fail-forever"
 
 
-@dataclass(frozen=True)
-class Received:
-    path: str
-    signature: str | None
-    body: bytes
-
-    def json(self) -> dict[str, object]:
-        data = json.loads(self.body)
-        assert isinstance(data, dict)
-        return data
-
-
-class Recorder:
-    """An HTTP receiver on a free loopback port that records every POST.
-
-    ``/status/<code>`` answers ``code``; a body containing ``FAIL_MARKER`` gets 500.
-    """
-
-    def __init__(self) -> None:
-        self.received: list[Received] = []
-        self._lock = threading.Lock()
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with recorder._lock:
-                    recorder.received.append(
-                        Received(self.path, self.headers.get(SIGNATURE_HEADER), body)
-                    )
-                status = 200
-                if self.path.startswith("/status/"):
-                    status = int(self.path.rsplit("/", 1)[1])
-                elif FAIL_MARKER.encode() in body:
-                    status = 500
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: object) -> None:
-                return None  # keep test output quiet; requests are recorded above
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Recorder:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def matching(self, path: str, needle: str) -> list[Received]:
-        with self._lock:
-            return [r for r in self.received if r.path == path and needle.encode() in r.body]
-
-    async def wait_for(self, ready: Callable[[], bool], timeout_s: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while not ready():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"recorder did not get the expected requests: {self.received}")
-            await asyncio.sleep(0.1)
-
-
 @pytest.fixture
-def recorder() -> Iterator[Recorder]:
-    with Recorder() as rec:
+def recorder() -> Iterator[HttpRecorder]:
+    """``/status/<code>`` answers ``code``; a body containing ``FAIL_MARKER`` gets 500."""
+    with HttpRecorder() as rec:
+        for code in (410, 500, 503):
+            rec.answer(f"/status/{code}", code)
+        rec.answer_containing(FAIL_MARKER, 500)
         yield rec
 
 
@@ -179,7 +113,7 @@ async def notifier_for(
 
 
 async def test_a_retry_repeats_only_the_channels_that_failed(
-    recorder: Recorder,
+    recorder: HttpRecorder,
     http_client: httpx.AsyncClient,
     notifier_for: Callable[[list[Channel]], Notifier],
 ) -> None:
@@ -193,12 +127,12 @@ async def test_a_retry_repeats_only_the_channels_that_failed(
             await notifier.on_pending(pending)
 
     action = str(pending.action_id)
-    assert len(recorder.matching("/good", action)) == 1
-    assert len(recorder.matching("/status/503", action)) == 2
+    assert len(recorder.calls("/good", containing=action)) == 1
+    assert len(recorder.calls("/status/503", containing=action)) == 2
 
 
 async def test_a_permanent_failure_is_raised_for_the_dlq(
-    recorder: Recorder,
+    recorder: HttpRecorder,
     http_client: httpx.AsyncClient,
     notifier_for: Callable[[list[Channel]], Notifier],
 ) -> None:
@@ -217,10 +151,10 @@ async def test_without_channels_a_pending_action_is_not_dropped_silently(
 
 
 async def test_outcomes_without_callback_url_send_nothing(
-    recorder: Recorder, notifier_for: Callable[[list[Channel]], Notifier]
+    recorder: HttpRecorder, notifier_for: Callable[[list[Channel]], Notifier]
 ) -> None:
     assert await notifier_for([LogChannel()]).on_outcome(make_outcome("t", None)) == []
-    assert recorder.received == []
+    assert recorder.calls() == []
 
 
 # --- the worker as a real process ---------------------------------------------------------------
@@ -239,7 +173,7 @@ def dead_letters(messages: list[Message], event_id: uuid.UUID) -> list[DeadLette
 
 
 async def test_worker_notifies_once_signed_and_dead_letters_what_never_succeeds(
-    stack: StackInfo, recorder: Recorder, tmp_path: Path
+    stack: StackInfo, recorder: HttpRecorder, tmp_path: Path
 ) -> None:
     env = stack.env(
         TRIAGE_NOTIFY_WEBHOOK_URL=f"{recorder.url}/hook",
@@ -263,8 +197,8 @@ async def test_worker_notifies_once_signed_and_dead_letters_what_never_succeeds(
         await produce(stack.kafka_bootstrap, [record(pending), record(outcome)])
         await recorder.wait_for(
             lambda: (
-                bool(recorder.matching("/hook", action_a))
-                and bool(recorder.matching("/callback", action_b))
+                bool(recorder.calls("/hook", containing=action_a))
+                and bool(recorder.calls("/callback", containing=action_b))
             ),
             timeout_s=40,
         )
@@ -287,23 +221,23 @@ async def test_worker_notifies_once_signed_and_dead_letters_what_never_succeeds(
         async with httpx.AsyncClient() as client:
             metrics = (await client.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
 
-    (hook,) = recorder.matching("/hook", action_a)
-    verify(hook.signature, hook.body, [HOOK_SECRET])
+    (hook,) = recorder.calls("/hook", containing=action_a)
+    verify(hook.headers[SIGNATURE_HEADER], hook.body, [HOOK_SECRET])
     assert hook.json()["type"] == "approval_requested"
     assert hook.json()["approve_url"] == f"https://approve.example/v1/pending/{action_a}"
 
-    (callback,) = recorder.matching("/callback", action_b)
-    verify(callback.signature, callback.body, [TENANT_SECRET])
+    (callback,) = recorder.calls("/callback", containing=action_b)
+    verify(callback.headers[SIGNATURE_HEADER], callback.body, [TENANT_SECRET])
     assert callback.json()["type"] == "action_outcome"
     assert callback.json()["status"] == "executed"
 
     (pending_letter,) = dead_letters(pending_dlq, failing_pending.event_id)
     assert pending_letter.error_type == "TransientError"
     assert pending_letter.topic == topics.PENDING.name
-    assert len(recorder.matching("/hook", str(failing_pending.action_id))) == 2
+    assert len(recorder.calls("/hook", containing=str(failing_pending.action_id))) == 2
     (executed_letter,) = dead_letters(executed_dlq, failing_outcome.event_id)
     assert executed_letter.topic == topics.EXECUTED.name
-    assert len(recorder.matching("/status/500", str(failing_outcome.action_id))) == 2
+    assert len(recorder.calls("/status/500", containing=str(failing_outcome.action_id))) == 2
 
     # At least: other tests of the session may have left records on these topics.
     assert deliveries(metrics, "webhook", "duplicate") >= 1

@@ -1,14 +1,24 @@
-"""Pending approval items for tests, built the way the approval worker builds them."""
+"""approval-api in process for tests, and pending items built the way its worker builds them."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+import httpx
+from redis.asyncio import Redis
+
+from libs.redis_client import redis_client
+from libs.security import hash_token
 from schemas import PendingAction, utcnow
+from services.approval.api import create_app
 from services.approval.policy import Decision
+from services.approval.settings import ApprovalSettings, Approver
 from services.approval.tiers import Schedule
 from services.approval.worker import pending_for_action
+from tests.support.stack import StackInfo
 from tests.support.tickets import action, triaged_ticket
 
 DEFAULT_ARGS: dict[str, dict[str, Any]] = {
@@ -38,3 +48,41 @@ def pending_item(
         expires_at=utcnow() + expires_in,
     )
     return schedule.start(item) if schedule else item
+
+
+def approver(token: str, role: str = "approver") -> Approver:
+    return Approver(token_sha256=hash_token(token), role=role)
+
+
+def approval_settings(
+    stack: StackInfo, tools_url: str, approvers: dict[str, Approver], **overrides: Any
+) -> ApprovalSettings:
+    """Settings on the test stack, with the tools on ``tools_url`` failing fast."""
+    return ApprovalSettings(
+        kafka_bootstrap=stack.kafka_bootstrap,
+        kafka_idempotence=False,
+        redis_url=stack.redis_url,
+        tools_base_url=f"{tools_url}/tools",
+        tools_timeout_s=2.0,
+        approvers=approvers,
+        **overrides,
+    )
+
+
+@asynccontextmanager
+async def approval_api(
+    settings: ApprovalSettings,
+) -> AsyncIterator[tuple[httpx.AsyncClient, Redis]]:
+    """The app with its lifespan running, an in-process client on ``http://approval``, its Redis."""
+    app = create_app(settings)
+    redis = redis_client(settings)
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://approval"
+            ) as client,
+        ):
+            yield client, redis
+    finally:
+        await redis.aclose()

@@ -1,7 +1,9 @@
 """A local HTTP server on a free loopback port that records every POST (tools, webhooks).
 
 Each path answers 200 with a small JSON body unless ``answer(path, status)`` says
-otherwise, so tests can make one endpoint fail for good (4xx) or for now (5xx).
+otherwise, so tests can make one endpoint fail for good (4xx) or for now (5xx);
+``answer_containing(needle, status)`` does the same for bodies carrying ``needle``, so
+one event can fail on an endpoint that others reach fine.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class HttpRecorder:
     def __init__(self) -> None:
         self._calls: list[Call] = []
         self._status: dict[str, int] = {}
+        self._status_for_body: dict[bytes, int] = {}
         self._lock = threading.Lock()
         recorder = self
 
@@ -38,7 +41,7 @@ class HttpRecorder:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with recorder._lock:
                     recorder._calls.append(Call(self.path, dict(self.headers.items()), body))
-                    status = recorder._status.get(self.path, 200)
+                    status = recorder._status_for(self.path, body)
                     reply = json.dumps({"ok": status < 400, "n": len(recorder._calls)}).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -64,6 +67,18 @@ class HttpRecorder:
     def answer(self, path: str, status: int) -> None:
         with self._lock:
             self._status[path] = status
+
+    def answer_containing(self, needle: str, status: int) -> None:
+        """Answer ``status`` to any body containing ``needle`` (``answer`` on the path wins)."""
+        with self._lock:
+            self._status_for_body[needle.encode()] = status
+
+    def _status_for(self, path: str, body: bytes) -> int:
+        """The answer for one request; the caller holds ``_lock``."""
+        if path in self._status:
+            return self._status[path]
+        matches = (s for needle, s in self._status_for_body.items() if needle in body)
+        return next(matches, 200)
 
     def calls(self, path: str | None = None, containing: str | None = None) -> list[Call]:
         with self._lock:

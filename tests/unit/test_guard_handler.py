@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
 from prometheus_client import REGISTRY
 
-from schemas import BlockedTicket, GuardedTicket, RawTicket, ticket_id_for, utcnow
+from schemas import BlockedTicket, GuardedTicket
 from services.guard.engine import GuardEngine
 from services.guard.handler import guard_event, make_handler
 from services.guard.rules import load_rules
+from tests.support.tickets import raw_ticket
 
 ENGINE = GuardEngine(load_rules())
 PRODUCER = "guard@test"
-
-
-def raw_ticket(text: str) -> RawTicket:
-    message_id = f"m-{uuid.uuid4()}"
-    return RawTicket.model_validate(
-        {
-            **RawTicket.envelope(
-                event_id=uuid.uuid4(),
-                ticket_id=ticket_id_for("starfall", message_id),
-                tenant="starfall",
-                producer="ingest@test",
-            ),
-            "message_id": message_id,
-            "player_ref": "ph-1234",
-            "text": text,
-            "channel": "email",
-            "locale": "en",
-            "callback_url": "https://desk.example/hooks/triage",
-            "metadata": {"platform": "ps5"},
-            "received_at": utcnow(),
-        }
-    )
 
 
 def sample(name: str, labels: dict[str, str]) -> float:
