@@ -319,7 +319,7 @@ async def test_redis_down_falls_back_instead_of_spending_blind(
     [
         ("Reset it here: https://evil.example/reset and https://support.starfall.example/a", None),
         ("We will give you a full refund today.", "forbidden_promise"),
-        ("Use this key: sk-ant-REDACTEDabcdefghijklmnopqrstu", "secret_in_draft"),
+        ("Use this key: sk-" + "ant-REDACTEDabcdefghijklmnopqrstu", "secret_in_draft"),
         ("We wrote to [EMAIL_1] about it.", "pii_placeholder_in_draft"),
     ],
 )

@@ -16,9 +16,9 @@ import pytest
 
 from libs import topics
 from schemas.tickets import TriagedTicket
-from tests.integration.test_agent import guarded
 from tests.support.fake_anthropic import FakeAnthropic, Reply
 from tests.support.stack import StackInfo, consume, produce, service
+from tests.support.tickets import guarded_ticket
 
 pytestmark = pytest.mark.integration
 
@@ -39,10 +39,12 @@ async def test_claude_stage_triages_concurrently_and_falls_back(
     nonce = uuid.uuid4().hex[:12]
     tenant = f"it-claude-{nonce}"
     tickets = [
-        guarded(tenant, f"m-{i}", f"charged twice for gems, order ORD-{i} ({nonce})")
+        guarded_ticket(
+            f"charged twice for gems, order ORD-{i} ({nonce})", tenant=tenant, message_id=f"m-{i}"
+        )
         for i in range(TICKETS)
     ]
-    failing = guarded(tenant, "fail", f"FAIL-ME please ({nonce})")
+    failing = guarded_ticket(f"FAIL-ME please ({nonce})", tenant=tenant, message_id="fail")
     log = tmp_path / "agent.log"
     with FakeAnthropic(latency_s=LATENCY_S, default=answer) as fake:
         env = stack.env(

