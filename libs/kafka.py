@@ -21,7 +21,7 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TransportT
 
-from libs import topics
+from libs import topics, tracing
 from libs.codec import encode
 from libs.settings import KafkaSettings
 from schemas import DeadLetter, Envelope
@@ -73,6 +73,12 @@ async def publish(send: SendFn, records: Iterable[Record], timeout_s: float) -> 
             await asyncio.gather(*futures)
     except (TimeoutError, KafkaError) as exc:
         raise PublishError(f"broker did not acknowledge: {exc!r}") from exc
+
+
+async def publish_models(send: SendFn, models: Iterable[Envelope], timeout_s: float) -> None:
+    """Publish contract models on their topics, carrying the current trace context."""
+    headers = tracing.inject()
+    await publish(send, [record_for(m, headers) for m in models], timeout_s)
 
 
 def bootstrap_servers(settings: KafkaSettings) -> list[str]:

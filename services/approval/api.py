@@ -26,7 +26,7 @@ from redis.exceptions import RedisError
 from libs import tracing
 from libs.errors import TransientError
 from libs.http import ApiError, error_response, install_error_handlers, install_ops_routes, serve
-from libs.kafka import aiokafka_producer, aiokafka_sender, publish, record_for
+from libs.kafka import aiokafka_producer, aiokafka_sender, publish_models
 from libs.logs import log_fields, setup_logging
 from libs.redis_client import redis_client
 from libs.security import hash_token
@@ -113,8 +113,7 @@ def create_app(settings: ApprovalSettings) -> FastAPI:
         send = aiokafka_sender(producer)
 
         async def publish_outcome(outcome: ActionOutcome) -> None:
-            record = record_for(outcome, tracing.inject())
-            await publish(send, [record], settings.kafka_send_timeout_s)
+            await publish_models(send, [outcome], settings.kafka_send_timeout_s)
 
         store = PendingStore(redis, memory_s=settings.approval_memory_s)
         executor = Executor.from_settings(settings, redis, http)

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import faust
 import httpx
 
-from libs import topics, tracing
+from libs import topics
 from libs.errors import TransientError
-from libs.kafka import faust_app, faust_sender, publish, record_for
+from libs.kafka import faust_app, faust_sender, publish_models
 from libs.logs import log_fields
 from libs.redis_client import redis_client
 from libs.stage import Stage
@@ -46,8 +46,7 @@ def create_worker_app(settings: ApprovalSettings) -> faust.App:
     send = faust_sender(app)
 
     async def publish_all(models: Sequence[Envelope]) -> None:
-        records = [record_for(m, tracing.inject()) for m in models]
-        await publish(send, records, settings.kafka_send_timeout_s)
+        await publish_models(send, models, settings.kafka_send_timeout_s)
 
     sweeper = Sweeper(
         store,
