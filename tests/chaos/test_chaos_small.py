@@ -4,8 +4,9 @@ It SIGTERMs every stream service while tickets flow (graceful drain, no
 duplicates), stalls the agent (backpressure) and SIGKILLs the stateless
 stages (ingest, guard, agent) with restarts, then requires every check to
 pass. SIGKILLs of approval/notifier and the Redis restart are left to
-``make chaos``: killed mid side effect, they hit the lease gap pinned by
-tests/integration/test_delivery_gaps.py.
+``make chaos`` for time: killed mid side effect, a redelivery waits out the
+dead worker's idempotency lease (60 s for tools, see
+tests/integration/test_delivery_lease.py), longer than this run may take.
 """
 
 from __future__ import annotations
