@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from schemas import derive_event_id, ticket_id_for, utcnow
@@ -151,3 +153,18 @@ async def test_same_input_same_output(triager: LocalTriager) -> None:
         .triage_text(text, locale="es", metadata={"platform": "switch"})
         .model_dump()
     )
+
+
+async def test_concurrent_tickets_batched_give_the_same_outcomes_as_one_by_one(
+    triager: LocalTriager,
+) -> None:
+    texts = [
+        "I was charged twice for the battle pass, order ORD-77AA11BB",
+        "game crashes on startup with error 0xC0000005 on PC",
+        "Je n'arrive plus à me connecter à mon compte depuis hier",
+        "someone is cheating in ranked, player name xXsniperXx",
+        "how do I change my username?",
+    ]
+    batched = await asyncio.gather(*(triager.triage(ticket(t, "en")) for t in texts))
+    alone = [triager.triage_text(t, locale="en", metadata={"platform": "switch"}) for t in texts]
+    assert [b.model_dump() for b in batched] == [a.model_dump() for a in alone]

