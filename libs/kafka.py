@@ -18,6 +18,8 @@ import faust
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from faust.sensors import Monitor
+from faust.sensors.base import Sensor
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TransportT
 
@@ -85,13 +87,16 @@ def bootstrap_servers(settings: KafkaSettings) -> list[str]:
     return [s.strip() for s in settings.kafka_bootstrap.split(",") if s.strip()]
 
 
-def aiokafka_producer(settings: KafkaSettings, client_id: str) -> AIOKafkaProducer:
+def aiokafka_producer(
+    settings: KafkaSettings, client_id: str, *, linger_ms: int | None = None
+) -> AIOKafkaProducer:
+    """``linger_ms`` replaces ``settings.kafka_linger_ms`` (ingest batches requests itself)."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers(settings),
         client_id=client_id,
         acks="all",
         enable_idempotence=settings.kafka_idempotence,
-        linger_ms=settings.kafka_linger_ms,
+        linger_ms=settings.kafka_linger_ms if linger_ms is None else linger_ms,
         request_timeout_ms=int(settings.kafka_send_timeout_s * 1000),
     )
 
@@ -122,6 +127,22 @@ class _Transport(faust_aiokafka.Transport):
     Consumer = _Consumer
 
 
+class _LeanMonitor(Monitor):
+    """faust's Monitor without its per-message bookkeeping.
+
+    Those in-memory stats feed faust's web views, which are off here; the
+    services' figures come from Prometheus (``libs.metrics``). Commit, rebalance
+    and end-offset tracking stay.
+    """
+
+    on_message_in = Sensor.on_message_in
+    on_stream_event_in = Sensor.on_stream_event_in
+    on_stream_event_out = Sensor.on_stream_event_out
+    on_message_out = Sensor.on_message_out
+    on_send_initiated = Sensor.on_send_initiated
+    on_send_completed = Sensor.on_send_completed
+
+
 class _App(faust.App):
     """faust's app with a configurable fetch wait (the Tansu dev broker answers a fetch
     only when the wait is over, which otherwise adds up to 1.5 s per stage)."""
@@ -146,6 +167,7 @@ def faust_app(service: str, settings: KafkaSettings) -> faust.App:
         datadir=str(datadir_root / "{conf.name}"),
         autodiscover=False,
         web_enabled=False,
+        Monitor=_LeanMonitor,
         topic_allow_declare=False,
         topic_disable_leader=True,
         topic_replication_factor=settings.kafka_replication_factor,

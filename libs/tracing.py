@@ -16,14 +16,24 @@ from typing import Any
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import (
     BatchSpanProcessor,
     SimpleSpanProcessor,
     SpanExporter,
     SpanExportResult,
 )
-from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
+from opentelemetry.trace import (
+    Link,
+    NonRecordingSpan,
+    Span,
+    SpanContext,
+    SpanKind,
+    Status,
+    StatusCode,
+    TraceFlags,
+)
 
 from libs.settings import TelemetrySettings
 
@@ -84,9 +94,27 @@ def otlp_traces_url(endpoint: str) -> str:
     return endpoint if endpoint.endswith(OTLP_TRACES_PATH) else endpoint + OTLP_TRACES_PATH
 
 
+class _Provider(TracerProvider):
+    """The SDK provider, knowing whether any processor (so any exporter) receives its spans."""
+
+    exporting = False
+
+    def add_span_processor(self, span_processor: SpanProcessor) -> None:
+        self.exporting = True
+        super().add_span_processor(span_processor)
+
+
+def _spans_go_nowhere() -> bool:
+    provider = trace.get_tracer_provider()
+    return isinstance(provider, _Provider) and not provider.exporting
+
+
+_IDS = RandomIdGenerator()
+
+
 def build_provider(service: str, settings: TelemetrySettings) -> TracerProvider:
     """A provider with the exporters the settings ask for (none: context still propagates)."""
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    provider = _Provider(resource=Resource.create({"service.name": service}))
     if settings.otlp_endpoint:
         # Imported here: protobuf and requests load only in processes that export.
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -145,6 +173,18 @@ def consumer_span(
 
     Records are keyed by ticket id, so a given ``key`` also tags the span with the ticket.
     """
+    parent = extract(headers)
+    if _spans_go_nowhere():
+        # No exporter: recording a span (~30 us, more than a no-op stage's handler) would
+        # only throw it away. Carry the trace on instead: same trace id and flags, a new
+        # span id, so outputs and logs still belong to the ticket's one trace.
+        span: Span = NonRecordingSpan(_child_context(parent))
+        token = context.attach(trace.set_span_in_context(span, parent))
+        try:
+            yield span
+        finally:
+            context.detach(token)
+        return
     attributes: dict[str, str | int] = {
         "messaging.system": "kafka",
         "messaging.operation.type": "process",
@@ -161,11 +201,39 @@ def consumer_span(
         attributes[TICKET_ATTRIBUTE] = ticket
     with _TRACER.start_as_current_span(
         f"{stage} process {topic}",
-        context=extract(headers),
+        context=parent,
         kind=SpanKind.CONSUMER,
         attributes=attributes,
     ) as span:
         yield span
+
+
+def _child_context(parent: context.Context) -> SpanContext:
+    """A child span context of ``parent``'s span (a new sampled trace if there is none)."""
+    remote = trace.get_current_span(parent).get_span_context()
+    if not remote.is_valid:
+        return SpanContext(
+            _IDS.generate_trace_id(),
+            _IDS.generate_span_id(),
+            is_remote=False,
+            trace_flags=TraceFlags(TraceFlags.SAMPLED),
+        )
+    return SpanContext(
+        remote.trace_id,
+        _IDS.generate_span_id(),
+        is_remote=False,
+        trace_flags=remote.trace_flags,
+        trace_state=remote.trace_state,
+    )
+
+
+def carried_span(parent: context.Context) -> Span | None:
+    """A non-recording child of ``parent``'s span when no exporter takes spans, else None.
+
+    For hot paths that start their own span (ingest's request span): with nothing
+    exporting, recording one would only throw it away; this one carries the trace on.
+    """
+    return NonRecordingSpan(_child_context(parent)) if _spans_go_nowhere() else None
 
 
 @contextmanager

@@ -16,9 +16,14 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote
 
-_BLOB = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+#: Shortest base64 or hex blob looked at; a text whose whitespace-separated chunks
+#: are all shorter holds neither, which spares most texts both scans.
+_MIN_BLOB = 16
+_BLOB = re.compile(
+    rf"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{{{_MIN_BLOB},}}={{0,2}}(?![A-Za-z0-9+/=_-])"
+)
 #: Even-length hex runs; hashes decode to binary and are dropped by the readability check.
-_HEX = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Za-z])")
+_HEX = re.compile(rf"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{{2}}){{{_MIN_BLOB // 2},}}(?![0-9A-Za-z])")
 #: A token with at least two %XX escapes (URL query values, form posts).
 _PERCENT = re.compile(r"[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*")
 _MIN_DECODED = 8
@@ -62,12 +67,13 @@ def _decode(blob: str) -> str | None:
 
 
 def _candidates(text: str) -> Iterator[Payload]:
-    for match in _BLOB.finditer(text):
-        if (decoded := _decode(match.group())) is not None:
-            yield Payload(match.start(), match.end(), decoded, "base64")
-    for match in _HEX.finditer(text):
-        if (decoded := _readable(bytes.fromhex(match.group()))) is not None:
-            yield Payload(match.start(), match.end(), decoded, "hex")
+    if max(map(len, text.split()), default=0) >= _MIN_BLOB:
+        for match in _BLOB.finditer(text):
+            if (decoded := _decode(match.group())) is not None:
+                yield Payload(match.start(), match.end(), decoded, "base64")
+        for match in _HEX.finditer(text):
+            if (decoded := _readable(bytes.fromhex(match.group()))) is not None:
+                yield Payload(match.start(), match.end(), decoded, "hex")
     if "%" in text:
         for match in _PERCENT.finditer(text):
             decoded = unquote(match.group().replace("+", " "), errors="replace")

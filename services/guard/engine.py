@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas import GuardFinding, GuardVerdict, PiiRedaction
+from schemas.tickets import Severity
+from services.guard import classifier as clf
 from services.guard.encoded import encoded_payloads
-from services.guard.normalize import normalize
+from services.guard.normalize import Normalized, normalize
 from services.guard.pii import redact
 from services.guard.rules import DEFAULT_RULES_PATH, MatcherIndex, Rule, RuleSet, load_rules
 from services.guard.segment import Segmenter, common_words, pattern_keywords
@@ -53,7 +55,8 @@ class _Hit:
 
 
 class GuardEngine:
-    """Screens texts with a validated rule set; stateless, so safe to share."""
+    """Screens texts with a validated rule set; results depend on the text alone (the
+    matcher index only remembers which needles words hold), so safe to share."""
 
     def __init__(
         self,
@@ -63,12 +66,17 @@ class GuardEngine:
         flag_threshold: float = 0.5,
         block_threshold: float = 1.0,
         max_decode_depth: int = 2,
+        classifier: clf.InjectionClassifier | None = None,
+        classifier_policy: clf.ClassifierPolicy | None = None,
     ) -> None:
         self.rules = rules
         self.max_chars = max_chars
         self.flag_threshold = flag_threshold
         self.block_threshold = block_threshold
         self.max_decode_depth = max_decode_depth
+        #: Optional second opinion on the top-level shadow text (``classifier.py``).
+        self.classifier = classifier
+        self.classifier_policy = classifier_policy or clf.ClassifierPolicy()
         self._index = MatcherIndex(
             [(rule, matcher) for rule in rules.pattern_rules for matcher in rule.matchers]
         )
@@ -81,18 +89,44 @@ class GuardEngine:
 
     @classmethod
     def from_settings(cls, settings: GuardSettings) -> GuardEngine:
-        """The engine the service runs; raises ``RulesError`` for a bad rules file."""
-        return cls(
-            load_rules(settings.guard_rules_path or DEFAULT_RULES_PATH),
+        """The engine the service runs; raises ``RulesError`` for a bad rules file.
+
+        With ``guard_classifier`` on, the classifier is loaded from its cache or
+        trained on this engine's shadow text (its features depend on the rules'
+        keywords through the segmenter), hence attached after construction.
+        """
+        rules_path = settings.guard_rules_path or DEFAULT_RULES_PATH
+        engine = cls(
+            load_rules(rules_path),
             max_chars=settings.guard_max_chars,
             flag_threshold=settings.guard_flag_threshold,
             block_threshold=settings.guard_block_threshold,
+            classifier_policy=clf.ClassifierPolicy(
+                settings.guard_classifier_assist_p,
+                settings.guard_classifier_flag_p,
+                settings.guard_classifier_block_p,
+                alone=settings.guard_classifier_alone,
+            ),
         )
+        if settings.guard_classifier:
+            engine.classifier = clf.load_or_train(
+                settings.guard_classifier_dir or clf.PACKAGE_MODEL_DIR, rules_path, engine.shadow
+            )
+        return engine
+
+    def shadow(self, text: str) -> str:
+        """The normalised text the rules (and the classifier) read."""
+        return normalize(text, self._segmenter).text
 
     def check(self, text: str) -> GuardResult:
         body, hits = self._truncate(text)
-        hits.extend(self._scan(body, depth=0))
+        shadow = normalize(body, self._segmenter)
+        hits.extend(self._scan(body, depth=0, shadow=shadow))
         findings, score = self._score(hits)
+        if self.classifier is not None:
+            findings, score = self._classify(
+                self.classifier, shadow.text, len(body), findings, score
+            )
         redacted = redact(body)
         return GuardResult(
             verdict=self._verdict(score),
@@ -121,9 +155,10 @@ class GuardEngine:
         rule = self._detectors.get("truncated")
         return text[:cut], [_Hit(rule, cut, len(text))] if rule else []
 
-    def _scan(self, text: str, depth: int) -> list[_Hit]:
-        """Every rule hit in ``text``, including inside decodable payloads."""
-        shadow = normalize(text, self._segmenter)
+    def _scan(self, text: str, depth: int, shadow: Normalized | None = None) -> list[_Hit]:
+        """Every rule hit in ``text`` (``shadow``: its normalised text, if already made),
+        including inside decodable payloads."""
+        shadow = shadow or normalize(text, self._segmenter)
         hits: list[_Hit] = []
         for rule, matcher in self._index.candidates(shadow.text):
             for start, end in matcher.spans(shadow.text, _MATCHES_PER_PATTERN):
@@ -142,6 +177,32 @@ class GuardEngine:
                     for rule in (encoding_rule, *(hit.rule for hit in inner)):
                         hits.append(_Hit(rule, payload.start, payload.end))
         return hits
+
+    def _classify(
+        self,
+        classifier: clf.InjectionClassifier,
+        shadow: str,
+        length: int,
+        findings: list[GuardFinding],
+        score: float,
+    ) -> tuple[list[GuardFinding], float]:
+        """Adds the classifier's weight (``ClassifierPolicy``) and a whole-text finding."""
+        weight = self.classifier_policy.weight(
+            classifier.probability(shadow), self.flag_threshold, self.block_threshold
+        )
+        if weight <= 0.0:
+            return findings, score
+        severity: Severity = (
+            "high"
+            if weight >= self.block_threshold
+            else "medium"
+            if weight >= self.flag_threshold
+            else "low"
+        )
+        finding = GuardFinding(
+            rule_id=clf.FINDING_ID, kind=clf.FINDING_KIND, severity=severity, start=0, end=length
+        )
+        return [*findings, finding], round(score + weight, 4)
 
     @staticmethod
     def _score(hits: list[_Hit]) -> tuple[list[GuardFinding], float]:

@@ -1,7 +1,8 @@
 """``make guard-eval``: the guard measured on its held-out red-team corpus.
 
-Runs the engine (rules + scoring, as shipped) over ``services/guard/data/test.jsonl``
-and reports, with 95% Wilson intervals:
+Runs the engine (rules + scoring, as shipped) over the two held-out sets,
+``services/guard/data/test.jsonl`` and ``heldout_v2.jsonl`` (see ``SPLIT_FILES``), and
+reports for each, with 95% Wilson intervals:
 
 - the detection rate (verdict ``flag`` or ``block``) per attack kind and overall;
 - the false-positive rate (``flag`` or ``block``) on benign messages, per
@@ -9,9 +10,13 @@ and reports, with 95% Wilson intervals:
 - throughput: messages per CPU-second of ``GuardEngine.check`` in this single
   process (one core), over the whole split, best of a few rounds.
 
-The rules are tuned on ``dev.jsonl`` only (``--split dev`` shows what to work on,
-with the misses); the published figures come from ``test.jsonl``. Results go to
-``eval/results/guard-eval.json`` and ``eval/results/guard-eval.md``.
+The rules are tuned on the dev material only: ``dev.jsonl`` plus ``dev_extra.jsonl``
+(attacks and hard benign messages written independently of the generator, see
+``data/extra.py``); ``--split dev`` shows what to work on, with the misses. The
+published figures come from the held-out files alone. The classifier of the scoring
+layer (``classifier.py``, on by default) is trained on the same dev material plus
+the agent's benign tickets, never on a held-out file. Results go to
+``eval/results/guard-eval.{json,md}`` (test) and ``guard-eval-v2.{json,md}`` (test2).
 """
 
 from __future__ import annotations
@@ -39,6 +44,18 @@ TARGET_FALSE_POSITIVE = 0.02
 TARGET_THROUGHPUT = 2000.0
 
 Label = Literal["attack", "benign"]
+
+#: The corpus files of each split. ``test`` is the generator's held-out half; ``test2``
+#: (``heldout_v2.jsonl``) was written later by an independent red-teamer who never saw the
+#: rules, the dev material or the guard's output: the least optimistic figure.
+SPLIT_FILES: dict[str, tuple[str, ...]] = {
+    "dev": ("dev.jsonl", "dev_extra.jsonl"),
+    "test": ("test.jsonl",),
+    "test2": ("heldout_v2.jsonl",),
+}
+HELD_OUT = ("test", "test2")
+#: Where each held-out split's results go (under ``eval/results/``).
+RESULT_STEMS = {"test": "guard-eval", "test2": "guard-eval-v2"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,23 @@ def wilson(hits: int, n: int, z: float = Z_95) -> tuple[float, float]:
 
 def rate(hits: int, n: int) -> Rate:
     return Rate(hits, n, *wilson(hits, n))
+
+
+def split_files(data_dir: Path, split: str) -> list[Path]:
+    """The split's corpus files that exist (the first one must)."""
+    first, *extras = SPLIT_FILES[split]
+    return [data_dir / first, *(data_dir / name for name in extras if (data_dir / name).exists())]
+
+
+def load_split(data_dir: Path, split: str) -> list[Sample]:
+    """Every sample of ``split``; an id used twice across its files is an error."""
+    samples = [s for path in split_files(data_dir, split) for s in load_samples(path)]
+    seen: set[str] = set()
+    for sample in samples:
+        if sample.id in seen:
+            raise ValueError(f"duplicate sample id {sample.id!r} in split {split!r}")
+        seen.add(sample.id)
+    return samples
 
 
 def load_samples(path: Path) -> list[Sample]:
@@ -149,10 +183,13 @@ def throughput(engine: GuardEngine, texts: Sequence[str], rounds: int = 3) -> fl
     return len(texts) / best if best > 0 else math.inf
 
 
-def report(split: str, result: Evaluation, per_second: float) -> dict[str, Any]:
-    """The JSON document written to ``guard-eval.json``."""
+def report(
+    split: str, result: Evaluation, per_second: float, scoring: str = "rules"
+) -> dict[str, Any]:
+    """The JSON document written to ``guard-eval.json``; ``scoring`` names the signals used."""
     return {
         "split": split,
+        "scoring": scoring,
         "detection": result.detection.as_dict(),
         "false_positive": result.false_positive.as_dict(),
         "detection_by_kind": {k: r.as_dict() for k, r in result.detection_by_kind.items()},
@@ -175,6 +212,13 @@ def report(split: str, result: Evaluation, per_second: float) -> dict[str, Any]:
     }
 
 
+def scoring_name(engine: GuardEngine) -> str:
+    """ "rules", or "rules + classifier <table key>" when the classifier is on."""
+    if engine.classifier is None:
+        return "rules"
+    return f"rules + classifier {engine.classifier.key[:12]}"
+
+
 def _pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
@@ -192,6 +236,7 @@ def markdown(doc: dict[str, Any]) -> str:
         f"# Input guard evaluation ({doc['split']} split)",
         "",
         "Detected = verdict `flag` or `block`. Intervals: 95% Wilson score.",
+        f"Scoring: {doc.get('scoring', 'rules')}.",
         "",
         "| measure | value | target | met |",
         "|---|---|---|---|",
@@ -222,32 +267,44 @@ def markdown(doc: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m services.guard.evaluate")
-    parser.add_argument("--split", choices=("test", "dev"), default="test")
+    parser.add_argument(
+        "--split",
+        choices=sorted(SPLIT_FILES),
+        action="append",
+        help="repeatable; default: both held-out splits (test, test2), written to eval/results/",
+    )
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument(
         "--show-misses", action="store_true", help="print missed and falsely flagged dev texts"
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--no-classifier", action="store_true", help="rules alone (for comparison)")
     args = parser.parse_args(argv)
 
-    engine = GuardEngine.from_settings(GuardSettings())
-    samples = load_samples(args.data_dir / f"{args.split}.jsonl")
-    result = evaluate(engine, samples)
-    per_second = throughput(engine, [s.text for s in samples])
-    doc = report(args.split, result, per_second)
-    if args.split == "test":
-        args.out_dir.mkdir(parents=True, exist_ok=True)
-        (args.out_dir / "guard-eval.json").write_text(json.dumps(doc, indent=2) + "\n")
-        (args.out_dir / "guard-eval.md").write_text(markdown(doc))
-    print(markdown(doc))
-    if args.show_misses and args.split == "dev":  # never tune on the held-out texts
-        by_id = {s.id: s for s in samples}
-        for label, ids in (("MISSED", result.missed), ("FALSE ALARM", result.false_alarms)):
-            for sample_id in ids:
-                sample = by_id[sample_id]
-                print(f"{label} {sample.id} [{sample.kind}] {sample.text!r}")
-    return 1 if args.strict and not all(doc["targets_met"].values()) else 0
+    engine = GuardEngine.from_settings(GuardSettings(guard_classifier=not args.no_classifier))
+    met = True
+    for split in args.split or HELD_OUT:
+        if not split_files(args.data_dir, split)[0].exists() and not args.split:
+            continue  # a data dir with one held-out split only
+        samples = load_split(args.data_dir, split)
+        result = evaluate(engine, samples)
+        per_second = throughput(engine, [s.text for s in samples])
+        doc = report(split, result, per_second, scoring_name(engine))
+        met = met and all(doc["targets_met"].values())
+        if split in RESULT_STEMS:
+            stem = args.out_dir / RESULT_STEMS[split]
+            args.out_dir.mkdir(parents=True, exist_ok=True)
+            stem.with_suffix(".json").write_text(json.dumps(doc, indent=2) + "\n")
+            stem.with_suffix(".md").write_text(markdown(doc))
+        print(markdown(doc))
+        if args.show_misses and split == "dev":  # never tune on the held-out texts
+            by_id = {s.id: s for s in samples}
+            for label, ids in (("MISSED", result.missed), ("FALSE ALARM", result.false_alarms)):
+                for sample_id in ids:
+                    sample = by_id[sample_id]
+                    print(f"{label} {sample.id} [{sample.kind}] {sample.text!r}")
+    return 1 if args.strict and not met else 0
 
 
 if __name__ == "__main__":

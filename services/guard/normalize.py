@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -70,6 +70,9 @@ _SPACED = re.compile(
 _SPACED_LETTER = re.compile(r"[^\W_]")
 #: A "!" counts as a letter before or inside a token ("!gn0re", "prev!ous"), not after it ("hi!").
 _TOKEN = re.compile(r"!?[\w@$]+(?:!+[\w@$]+)*")
+#: Token characters. A token never crosses the ends of a run of them, so tokenising
+#: only the runs that hold a leet symbol finds every token that can be leetspeak.
+_TOKEN_CHARS = re.compile(r"[\w@$!]*")
 _LETTER = re.compile(r"[a-z]")
 #: Tokens that are not leetspeak: names (ps5, gta5, win10, base64; but "th3", "rul35" are),
 #: quantities with units and ordinals (16gb, 144hz, 500k, 22nd; not "4ll", "53nd") and
@@ -87,7 +90,8 @@ _LEET_CHARS = re.compile(r"[013457@$!]")
 _SHORT_LEET_NUMBER = re.compile(r"[013457]{1,3}")
 #: Leet tokens from which a text counts as written in leetspeak.
 _HEAVY_LEET_TOKENS = 3
-_WHITESPACE = re.compile(r"\s+")
+#: Whitespace runs other than a single space or newline (the ones collapsing changes).
+_WHITESPACE = re.compile(r"\s(?<!\s\s)(?:(?<=[^\S \n])|(?=\s))\s*")
 _LINE_BREAKS = frozenset("\n\r\v\f\x85\u2028\u2029")
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -133,16 +137,41 @@ def fold_char(ch: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
+class _SimpleFolds(dict[int, str]):
+    """A ``str.translate`` table: each character's fold if that is exactly one character.
+
+    Characters folding to nothing or to several characters, and tag characters, map
+    to "", so a translation as long as its text shows that per-character folding
+    is one-to-one there and needs no origin map. Filled on demand, up to a bound.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = char.lower() if char.isascii() and char.isprintable() else fold_char(char)
+        simple = folded if len(folded) == 1 and code not in _TAG_BLOCK else ""
+        if len(self) < _SIMPLE_FOLDS_SIZE:
+            self[code] = simple
+        return simple
+
+
+_SIMPLE_FOLDS_SIZE = 20_000
+_SIMPLE_FOLDS = _SimpleFolds()
+
+
 def _is_ascii_alnum(text: str, index: int) -> bool:
     return 0 <= index < len(text) and text[index].isascii() and text[index].isalnum()
 
 
-def _fold_chars(text: str, tricks: list[Trick]) -> tuple[str, list[int]]:
+def _fold_chars(text: str, tricks: list[Trick]) -> tuple[str, Sequence[int]]:
     """Step 1: per-character folding, dropping invisibles and decoding tag characters."""
     if text.isascii():
         lowered = text.lower()
         if not _ASCII_CONTROL.search(lowered):
-            return lowered, list(range(len(text)))
+            return lowered, range(len(text))
+    else:
+        folded = text.translate(_SIMPLE_FOLDS)
+        if len(folded) == len(text):  # every character folded to exactly one
+            return folded, range(len(text))
     chars: list[str] = []
     origin: list[int] = []
     index, length = 0, len(text)
@@ -194,10 +223,10 @@ def _decode_tags(
 
 def _rewrite(
     text: str,
-    origin: list[int],
+    origin: Sequence[int],
     pattern: re.Pattern[str],
     replace: Callable[[re.Match[str]], list[tuple[str, int]] | str | None],
-) -> tuple[str, list[int]]:
+) -> tuple[str, Sequence[int]]:
     """Rewrite every match, keeping ``origin`` in step.
 
     ``replace`` returns the characters to write with their match-relative origin,
@@ -227,7 +256,7 @@ def _rewrite(
     return "".join(pieces), new_origin
 
 
-def _fold_confusables(text: str, origin: list[int], tricks: list[Trick]) -> str:
+def _fold_confusables(text: str, origin: Sequence[int], tricks: list[Trick]) -> str:
     """Step 2: fold look-alikes inside words made only of ASCII letters and look-alikes."""
     if text.isascii():
         return text
@@ -246,8 +275,8 @@ def _fold_confusables(text: str, origin: list[int], tricks: list[Trick]) -> str:
 
 
 def _join_spaced(
-    text: str, origin: list[int], tricks: list[Trick], segmenter: Segmenter
-) -> tuple[str, list[int]]:
+    text: str, origin: Sequence[int], tricks: list[Trick], segmenter: Segmenter
+) -> tuple[str, Sequence[int]]:
     """Step 3: "i g n o r e" -> "ignore"; "p l e a s e  b y p a s s" -> "please bypass".
 
     The most common separator run in a match is the gap between letters; any other
@@ -287,28 +316,47 @@ def _join_spaced(
     return _rewrite(text, origin, _SPACED, join)
 
 
-def _fold_leet(text: str, origin: list[int], tricks: list[Trick]) -> str:
+def _fold_leet(text: str, origin: Sequence[int], tricks: list[Trick]) -> str:
     """Step 4: fold leet symbols in tokens that also contain letters ("pr0mpt" -> "prompt").
 
     In a text that is plainly leetspeak (several such tokens), the ambiguous tokens
     are folded too: short numbers ("70" -> "to") and name-like ones ("wha7").
     """
-    tokens = list(_TOKEN.finditer(text))
-    strong = [_leet_kind(m, text) == "leet" for m in tokens]
-    heavy = sum(strong) >= _HEAVY_LEET_TOKENS
-    folded = {m.start() for m, is_leet in zip(tokens, strong, strict=True) if is_leet}
-    if heavy:
-        folded |= {m.start() for m in tokens if _leet_kind(m, text) == "ambiguous"}
+    tokens = [
+        token for start, end in _leet_runs(text) for token in _TOKEN.finditer(text, start, end)
+    ]
+    kinds = [_leet_kind(token, text) for token in tokens]
+    heavy = kinds.count("leet") >= _HEAVY_LEET_TOKENS
+    pieces: list[str] = []
+    last = 0
+    for token, kind in zip(tokens, kinds, strict=True):
+        if kind == "leet" or (heavy and kind == "ambiguous"):
+            start, end = token.span()
+            tricks.append(Trick("leetspeak", origin[start], origin[end - 1] + 1))
+            pieces += (text[last:start], token.group().translate(_LEET_TABLE))
+            last = end
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)  # one-to-one: origin is unchanged
 
-    def fold(match: re.Match[str]) -> str | None:
-        if match.start() not in folded:
-            return None
-        start, end = match.span()
-        tricks.append(Trick("leetspeak", origin[start], origin[end - 1] + 1))
-        return match.group().translate(_LEET_TABLE)
 
-    result, _ = _rewrite(text, origin, _TOKEN, fold)  # one-to-one: origin is unchanged
-    return result
+def _leet_runs(text: str) -> Iterator[tuple[int, int]]:
+    """The maximal runs of token characters that hold a leet symbol, left to right."""
+    backwards = ""
+    position = 0
+    while leet := _LEET_CHARS.search(text, position):
+        if not backwards:
+            backwards = text[::-1]  # the run before the symbol is measured with one match
+        before = _run_end(backwards, len(text) - leet.start()) - (len(text) - leet.start())
+        position = _run_end(text, leet.start())
+        yield leet.start() - before, position
+
+
+def _run_end(text: str, index: int) -> int:
+    """Where the run of token characters from ``index`` ends."""
+    match = _TOKEN_CHARS.match(text, index)
+    return match.end() if match else index
 
 
 def _leet_kind(match: re.Match[str], text: str) -> Literal["leet", "ambiguous"] | None:
@@ -325,14 +373,11 @@ def _leet_kind(match: re.Match[str], text: str) -> Literal["leet", "ambiguous"] 
     return "leet"
 
 
-def _collapse_whitespace(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _collapse_whitespace(text: str, origin: Sequence[int]) -> tuple[str, Sequence[int]]:
     """Step 5: a whitespace run becomes "\\n" if it breaks a line, else one space."""
 
-    def collapse(match: re.Match[str]) -> str | None:
-        run = match.group()
-        if run == " ":
-            return None
-        return "\n" if any(c in _LINE_BREAKS for c in run) else " "
+    def collapse(match: re.Match[str]) -> str:
+        return "\n" if any(c in _LINE_BREAKS for c in match.group()) else " "
 
     return _rewrite(text, origin, _WHITESPACE, collapse)
 

@@ -58,6 +58,24 @@ _PHONE = re.compile(
 )
 _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 
+# Cheap necessary conditions, checked before each detector's own (slower) scan: a text
+# without them cannot hold a match. They start with a character class, which lets
+# ``re`` skip ahead, where the detectors start with look-behinds that it tries at
+# every position. tests/unit/test_guard_pii.py checks each one against its detector.
+#: Every secret-token shape starts with one of these.
+_SECRET_STARTS = ("-----BEGIN ", "sk-", "AKIA", "gh", "xox", "eyJ")
+_IBAN_HINT = re.compile(r"[A-Z][A-Z]\d\d")
+#: 13 digits, each followed by at most one space or dash.
+_CARD_HINT = re.compile(r"\d(?:[ -]?\d){12}")
+_IPV4_HINT = re.compile(r"\d\.\d")
+#: Two colons with only address characters between them.
+_IPV6_HINT = re.compile(r":[0-9A-Fa-f.]*:")
+#: Part of every password keyword; matched case-insensitively like ``_PASSWORD``.
+_PASSWORD_KEYS = ("pass", "pwd", "contrase")
+_PASSWORD_HINT = re.compile(r"(?i:pass|pwd|contrase)")
+#: Every phone shape has a digit, 5 to 30 digits or separators, and a digit.
+_PHONE_HINT = re.compile(r"\d[\d \t().-]{5,30}\d")
+
 
 @dataclass(frozen=True)
 class _Candidate:
@@ -95,13 +113,31 @@ def iban_valid(compact: str) -> bool:
 
 
 def _secrets(text: str) -> Iterator[_Candidate]:
-    for match in _SECRET_TOKEN.finditer(text):
-        yield _Candidate(match.start(), match.end(), "secret")
-    for match in _PASSWORD.finditer(text):
-        yield _Candidate(match.start("value"), match.end("value"), "secret")
+    if any(start in text for start in _SECRET_STARTS):
+        for match in _SECRET_TOKEN.finditer(text):
+            yield _Candidate(match.start(), match.end(), "secret")
+    if _may_hold_password(text):
+        for match in _PASSWORD.finditer(text):
+            yield _Candidate(match.start("value"), match.end("value"), "secret")
+
+
+def _may_hold_password(text: str) -> bool:
+    """Whether ``_PASSWORD`` can match: "=" or ":" and a keyword, in any case.
+
+    ASCII text is simply lowercased; other text goes through ``re``'s own
+    case-insensitive matching, which also folds "ſ" to "s" or "K" (Kelvin) to "k".
+    """
+    if ":" not in text and "=" not in text:
+        return False
+    if text.isascii():
+        lowered = text.lower()
+        return any(key in lowered for key in _PASSWORD_KEYS)
+    return _PASSWORD_HINT.search(text) is not None
 
 
 def _emails(text: str) -> Iterator[_Candidate]:
+    if "@" not in text:
+        return
     for match in _EMAIL.finditer(text):
         yield _Candidate(match.start(), match.end(), "email")
 
@@ -119,6 +155,8 @@ def _prefixes(value: str, separators: str = " -") -> Iterator[str]:
 
 
 def _ibans(text: str) -> Iterator[_Candidate]:
+    if not _IBAN_HINT.search(text):
+        return
     for match in _IBAN.finditer(text):
         for value in _prefixes(match.group()):
             if iban_valid(value.replace(" ", "")):
@@ -132,6 +170,8 @@ def _card_number(value: str) -> bool:
 
 
 def _cards(text: str) -> Iterator[_Candidate]:
+    if not _CARD_HINT.search(text):
+        return
     for match in _CARD.finditer(text):
         for value in _prefixes(match.group()):
             if _card_number(value):
@@ -141,7 +181,7 @@ def _cards(text: str) -> Iterator[_Candidate]:
 
 def _ips(text: str) -> Iterator[_Candidate]:
     """IPv6 first, so an IPv4-mapped address ("::ffff:10.0.0.1") is redacted whole."""
-    for match in _IPV6.finditer(text):
+    for match in _IPV6.finditer(text) if _IPV6_HINT.search(text) else ():
         value = match.group().rstrip(".")
         if value.count(":") < 2 or not re.search(r"[0-9A-Fa-f]", value):
             continue
@@ -150,7 +190,7 @@ def _ips(text: str) -> Iterator[_Candidate]:
         except ValueError:
             continue
         yield _Candidate(match.start(), match.start() + len(value), "ip")
-    for match in _IPV4.finditer(text):
+    for match in _IPV4.finditer(text) if _IPV4_HINT.search(text) else ():
         yield _Candidate(match.start(), match.end(), "ip")
 
 
@@ -162,6 +202,8 @@ def _phone_number(value: str) -> bool:
 
 
 def _phones(text: str) -> Iterator[_Candidate]:
+    if not _PHONE_HINT.search(text):
+        return
     for match in _PHONE.finditer(text):
         for value in _prefixes(match.group(), " \t.-"):
             if _phone_number(value):

@@ -15,11 +15,13 @@ accented letters in patterns are folded like the text, so both spellings match.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Generic, Literal, TypeVar
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any, Generic, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -63,9 +65,15 @@ class RulesError(Exception):
 def expand_pattern(pattern: str) -> str:
     """A rule pattern as a regex for the shadow text.
 
-    Each literal space outside ``[...]`` becomes ``\\s*``; unescaped letters are
-    lowercased and non-ASCII ones folded like the shadow text (so "précédentes"
-    and "Anweisungen" match), which spares ``re.IGNORECASE`` and its cost.
+    Each literal space outside ``[...]`` becomes ``\\s?`` (words may be run
+    together; the shadow text has collapsed every whitespace run to one
+    character, so ``\\s*`` would match nothing more, only backtrack more), except
+    after a repeated token such as ``\\w+`` or ``\\S+``, where it becomes ``\\s``:
+    an optional separator there would let ``(\\w+ ){0,3}`` split one long word in
+    every possible way, a catastrophic backtrack on adversarial input.
+    Unescaped letters are lowercased and non-ASCII ones folded like the shadow
+    text (so "précédentes" and "Anweisungen" match), which spares
+    ``re.IGNORECASE`` and its cost.
     """
     out: list[str] = []
     in_class = escaped = False
@@ -81,7 +89,7 @@ def expand_pattern(pattern: str) -> str:
         elif char == "[":
             in_class = True
         elif char == " ":
-            out.append(r"\s*")
+            out.append(r"\s" if out and out[-1] == "+" else r"\s?")
             continue
         out.append(char.lower() if char.isascii() else fold_char(char))
     return "".join(out)
@@ -91,70 +99,133 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-_META = frozenset("\\()[].*+?{}|^$")
-_QUANTIFIERS = frozenset("?*{")
+#: Maximal runs of word characters: a needle made of word characters lies inside one.
+_WORD_RUN = re.compile(r"\w+")
+#: An exact set larger than this is cut: the run before it becomes one requirement.
+_MAX_EXACT = 64
+#: A character class counts as exact (its characters) up to this size ("authori[sz]ed").
+_MAX_CLASS = 3
+#: Requirements kept per pattern (the most selective ones).
+_MAX_CLAUSES = 4
+_NOTHING: frozenset[str] = frozenset({""})
+
+#: A requirement: strings one of which every match contains.
+Clause = frozenset[str]
 
 
-def _literal_prefix(regex: str) -> str:
-    """The literal text every match of ``regex`` starts with ("" if none is certain)."""
-    out: list[str] = []
-    index = 0
-    while index < len(regex):
-        char = regex[index]
-        if char == "\\" and index + 1 < len(regex) and not regex[index + 1].isalnum():
-            char, width = regex[index + 1], 2
-        elif char in _META:
-            break
-        else:
-            width = 1
-        if regex[index + width : index + width + 1] in _QUANTIFIERS:
-            break  # this character is optional
-        out.append(char)
-        index += width
-    return "".join(out)
+@dataclass(frozen=True)
+class _Info:
+    """What a regex node matches: ``exact`` every string (when few) and ``needs``.
 
-
-def _top_level_alternatives(group: str) -> list[str] | None:
-    """The ``|``-separated branches of the leading group of ``group``, if it is mandatory."""
-    if not group.startswith("(") or group.startswith("(?"):
-        return None
-    depth, start, branches = 0, 1, []
-    index = 0
-    while index < len(group):
-        char = group[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = group.index("]", index + 1) + 1
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                branches.append(group[start:index])
-                optional = group[index + 1 : index + 2] in _QUANTIFIERS
-                return None if optional else branches
-        elif char == "|" and depth == 1:
-            branches.append(group[start:index])
-            start = index + 1
-        index += 1
-    return None
-
-
-def required_needles(regex: str) -> tuple[str, ...]:
-    """Literal strings one of which every match must start with; () when unknown.
-
-    Used as a prefilter (see :class:`MatcherIndex`): most rules' leading words
-    are absent from most tickets, and skipping a regex is far cheaper than running it.
+    Every match contains one string of each clause in ``needs`` (empty: nothing certain).
     """
-    branches = _top_level_alternatives(regex)
-    if branches is None:
-        prefix = _literal_prefix(regex)
-        return (prefix,) if prefix else ()
-    needles = tuple(_literal_prefix(branch) for branch in branches)
-    return needles if all(needles) else ()
+
+    exact: frozenset[str] | None = None
+    needs: tuple[Clause, ...] = ()
+
+
+_UNKNOWN = _Info()
+
+
+def _cost(clause: Clause) -> float:
+    """How often a clause is expected to hold on benign text: short strings are common."""
+    return sum(4.0 ** -min(len(s), 8) for s in clause)
+
+
+def _piece(needle: str) -> str:
+    """``needle``, or its longest word run if it mixes word and other characters.
+
+    A substring is as certain as the needle, and needles of one kind are cheaper
+    to look for (:class:`MatcherIndex`): '"system"' and "system:" become "system".
+    """
+    pieces = _WORD_RUN.findall(needle)
+    return needle if not pieces or pieces == [needle] else max(pieces, key=len)
+
+
+def _clauses(candidates: Iterable[Clause]) -> tuple[Clause, ...]:
+    """The usable clauses, simplified, most selective first, at most ``_MAX_CLAUSES``."""
+    usable = [frozenset(map(_piece, c)) for c in candidates if c and "" not in c]
+    # A string containing another one of its clause adds nothing to the requirement.
+    reduced = {frozenset(s for s in c if not any(o != s and o in s for o in c)) for c in usable}
+    return tuple(sorted(reduced, key=lambda c: (_cost(c), sorted(c)))[:_MAX_CLAUSES])
+
+
+def _sequence(items: Iterable[tuple[Any, Any]]) -> _Info:
+    """A concatenation: adjacent exact parts combine into longer literals."""
+    candidates: list[Clause] = []
+    run: frozenset[str] = _NOTHING
+    exact = True
+    for op, arg in items:
+        info = _node(op, arg)
+        if info.exact is not None and len(run) * len(info.exact) <= _MAX_EXACT:
+            run = frozenset(a + b for a in run for b in info.exact)
+            continue
+        exact = False
+        candidates.append(run)
+        run = info.exact if info.exact is not None else _NOTHING
+        candidates.extend(info.needs)
+    candidates.append(run)
+    return _Info(run if exact else None, _clauses(candidates))
+
+
+def _node(op: Any, arg: Any) -> _Info:
+    if op is _c.LITERAL:
+        return _Info(frozenset({chr(arg)}))
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return _Info(_NOTHING)  # zero-width: the surrounding literals stay adjacent
+    if op is _c.IN:
+        return _Info(_class_chars(arg))
+    if op is _c.SUBPATTERN:
+        _, add_flags, _, pattern = arg
+        return _UNKNOWN if add_flags & re.IGNORECASE else _sequence(pattern)
+    if op is _c.ATOMIC_GROUP:
+        return _sequence(arg)
+    if op is _c.BRANCH:
+        return _branch([_sequence(branch) for branch in arg[1]])
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        low, high, pattern = arg
+        inner = _sequence(pattern)
+        if low == 0:
+            return _Info(inner.exact | _NOTHING if high == 1 and inner.exact is not None else None)
+        if low == high == 1:
+            return inner
+        return _Info(None, inner.needs)
+    return _UNKNOWN  # any character, categories, back-references: nothing certain
+
+
+def _branch(branches: list[_Info]) -> _Info:
+    """An alternation: exact if every branch is; else one clause, each branch's best."""
+    exacts = [b.exact for b in branches if b.exact is not None]
+    union = frozenset[str]().union(*exacts) if len(exacts) == len(branches) else None
+    if union is not None and len(union) <= _MAX_EXACT:
+        return _Info(union, _clauses([union]))
+    if not all(b.needs for b in branches):
+        return _UNKNOWN
+    return _Info(None, _clauses([frozenset[str]().union(*(b.needs[0] for b in branches))]))
+
+
+def _class_chars(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, arg in items:
+        if op is _c.LITERAL:
+            chars.add(chr(arg))
+        elif op is _c.RANGE and arg[1] - arg[0] < _MAX_CLASS:
+            chars.update(chr(code) for code in range(arg[0], arg[1] + 1))
+        else:
+            return None  # negated, a category or a wide range
+    return frozenset(chars) if len(chars) <= _MAX_CLASS else None
+
+
+def required_literals(regex: re.Pattern[str]) -> tuple[Clause, ...]:
+    """Clauses of literal strings: every match contains one string of each clause.
+
+    Derived from the parsed regex (literal runs, alternations, mandatory repeats),
+    so they hold for any pattern; empty when nothing is certain. The most
+    selective clause comes first.
+    """
+    if regex.flags & re.IGNORECASE:
+        return ()
+    return _sequence(_parser.parse(regex.pattern, regex.flags)).needs
 
 
 @dataclass(frozen=True)
@@ -163,20 +234,20 @@ class Matcher:
 
     A leading ``\\b`` is checked here rather than by ``re``: it would stop ``re``
     from scanning for the pattern's first characters, which makes matching
-    several times slower across all rules. ``needles`` are the literal strings
-    one of which every match starts with (:func:`required_needles`).
+    several times slower across all rules. Every match contains one string of
+    each clause in ``needs`` (:func:`required_literals`).
     """
 
     regex: re.Pattern[str]
     boundary: bool
-    needles: tuple[str, ...] = ()
+    needs: tuple[Clause, ...] = ()
 
     @classmethod
     def build(cls, pattern: str) -> Matcher:
         expanded = expand_pattern(pattern)
         boundary = expanded.startswith(r"\b")
-        body = expanded[2:] if boundary else expanded
-        return cls(re.compile(body), boundary=boundary, needles=required_needles(body))
+        regex = re.compile(expanded[2:] if boundary else expanded)
+        return cls(regex, boundary=boundary, needs=required_literals(regex))
 
     def spans(self, text: str, limit: int) -> Iterator[tuple[int, int]]:
         """Up to ``limit`` non-overlapping ``(start, end)`` matches, leftmost first."""
@@ -197,59 +268,117 @@ class Matcher:
         return before != after
 
 
-#: Needles are indexed by their first few word characters.
-_KEY_LENGTH = 4
-_WORD_RUN = re.compile(r"\w+")
-_LEADING_WORD = re.compile(r"\w+")
-
-
 T = TypeVar("T")
+
+
+#: Distinct words whose needles are remembered; the memo is cleared when it is full.
+_WORD_MEMO_SIZE = 50_000
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What needles found in a text imply: the matchers whose first clause they
+    satisfy, and a bit per clause they satisfy."""
+
+    selects: frozenset[int]
+    clauses: int
 
 
 class MatcherIndex(Generic[T]):
     """Which matchers can match a text at all, found without running them.
 
-    A matcher that starts at a word boundary with known needles can only match
-    where a word begins with one of them, so it is indexed under the needles'
-    leading word characters (up to ``_KEY_LENGTH``) and looked up from the
-    prefixes of the text's words: a few set operations per text instead of a
-    regex search per pattern. Other matchers with needles use a substring test;
-    matchers without needles always run.
+    A matcher runs only if every clause of its ``needs`` has a needle in the text.
+    A needle made of word characters can only occur inside one of the text's
+    word runs, so needles are looked for per distinct word, and what a word
+    implies is remembered (the same vocabulary recurs from ticket to ticket): the
+    matchers whose first clause it satisfies, and a bit mask of the clauses it
+    satisfies. A word is searched with one regex for all needles (a trie in a
+    lookahead: the longest needle starting at each position, which stands for
+    the needles it contains). Needles without word characters ("<!--") are
+    substring tests. Matchers without needs always run.
     """
 
     def __init__(self, entries: Sequence[tuple[T, Matcher]]) -> None:
         self._entries = list(entries)
-        self._by_key: dict[str, set[int]] = {}
-        self._substring: list[tuple[int, tuple[str, ...]]] = []
-        self._always: list[int] = []
-        for position, (_, matcher) in enumerate(self._entries):
-            keys = [_index_key(needle) for needle in matcher.needles] if matcher.boundary else []
-            if keys and all(keys):
-                for key in keys:
-                    self._by_key.setdefault(key, set()).add(position)
-            elif matcher.needles:
-                self._substring.append((position, matcher.needles))
-            else:
-                self._always.append(position)
+        self._always = frozenset(p for p, (_, m) in enumerate(self._entries) if not m.needs)
+        bits: dict[Clause, int] = {}
+        for _, matcher in self._entries:
+            for clause in matcher.needs:
+                bits.setdefault(clause, 1 << len(bits))
+        self._masks = [sum({bits[c] for c in m.needs}) for _, m in self._entries]
+        needles = {n for clause in bits for n in clause}
+        self._implies = {
+            needle: _Found(
+                frozenset(
+                    p for p, (_, m) in enumerate(self._entries) if m.needs and needle in m.needs[0]
+                ),
+                sum(bit for clause, bit in bits.items() if needle in clause),
+            )
+            for needle in needles
+        }
+        words = {n for n in needles if _WORD_RUN.fullmatch(n)}
+        self._punctuation = sorted(needles - words)  # no word characters (see _piece)
+        self._contained = {found: [n for n in words if n in found] for found in words}
+        self._scanner = re.compile(f"(?=({_trie(words)}))") if words else None
+        # What each word seen so far implies; most words imply nothing.
+        self._hits: dict[str, _Found] = {}
+        self._misses: set[str] = set()
 
     def candidates(self, text: str) -> list[tuple[T, Matcher]]:
         """The entries whose matcher may match ``text``, in their original order."""
-        chosen = set(self._always)
         words = set(_WORD_RUN.findall(text))
-        by_key = self._by_key
-        for prefix in {word[:n] for word in words for n in range(1, _KEY_LENGTH + 1)}:
-            if (hit := by_key.get(prefix)) is not None:
-                chosen.update(hit)
-        for position, needles in self._substring:
-            if any(needle in text for needle in needles):
-                chosen.add(position)
-        return [self._entries[position] for position in sorted(chosen)]
+        hits = self._hits
+        known = hits.keys() & words
+        found = [hits[word] for word in known]
+        for word in words.difference(known).difference(self._misses):
+            if (learned := self._learn(word)) is not None:
+                found.append(learned)
+        found.extend(self._implies[n] for n in self._punctuation if n in text)
+        selects = frozenset[int]().union(*[f.selects for f in found])
+        clauses = 0
+        for f in found:
+            clauses |= f.clauses
+        masks = self._masks
+        chosen = [p for p in selects if masks[p] & clauses == masks[p]]
+        return [self._entries[p] for p in sorted(self._always.union(chosen))]
+
+    def _learn(self, word: str) -> _Found | None:
+        """Find and remember what the needles inside ``word`` imply (None: nothing)."""
+        if len(self._hits) + len(self._misses) >= _WORD_MEMO_SIZE:
+            # Replaced, never cleared: a concurrent caller keeps a consistent old memo.
+            self._hits, self._misses = {}, set()
+        needles = set()
+        if self._scanner is not None:
+            needles = {n for f in self._scanner.findall(word) for n in self._contained[f]}
+        if not needles:
+            self._misses.add(word)
+            return None
+        implied = [self._implies[n] for n in needles]
+        clauses = 0
+        for found in implied:
+            clauses |= found.clauses
+        learned = _Found(frozenset[int]().union(*(f.selects for f in implied)), clauses)
+        self._hits[word] = learned
+        return learned
 
 
-def _index_key(needle: str) -> str:
-    """The needle's leading word characters, at most ``_KEY_LENGTH``; "" if none."""
-    match = _LEADING_WORD.match(needle)
-    return match.group()[:_KEY_LENGTH] if match else ""
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching the longest of ``words`` that starts where it is tried."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
 
 
 class _Strict(BaseModel):

@@ -26,9 +26,27 @@ class GuardSettings(ServiceSettings):
     """How long a ticket's PII mapping (placeholder -> value) stays in Redis for approvers."""
     guard_pii_key: SecretStr | None = None
     """Fernet key for PII values in Redis (``vault.new_key()``); unset: stored plain, TTL only."""
+    guard_classifier: bool = True
+    """Add the local injection classifier's opinion to the rules' score (catches new wordings)."""
+    guard_classifier_dir: Path | None = None
+    """Cache directory of the trained classifier table; unset: ``services/guard/model``."""
+    guard_classifier_assist_p: float = Field(default=0.5, gt=0.0, lt=1.0)
+    """Classifier probability from which it adds weight, lifting a weak rule to a flag."""
+    guard_classifier_flag_p: float = Field(default=0.95, gt=0.0, le=1.0)
+    """Classifier probability of its full assisting weight (with ``_ALONE``: it flags alone)."""
+    guard_classifier_block_p: float = Field(default=0.995, gt=0.0, le=1.0)
+    """With ``_ALONE``: classifier probability from which it blocks a ticket on its own."""
+    guard_classifier_alone: bool = False
+    """Let a confident classifier flag or block with no rule finding (off: it adds to rules)."""
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> Self:
         if self.guard_flag_threshold > self.guard_block_threshold:
             raise ValueError("guard_flag_threshold must not exceed guard_block_threshold")
+        if not (
+            self.guard_classifier_assist_p
+            < self.guard_classifier_flag_p
+            <= self.guard_classifier_block_p
+        ):
+            raise ValueError("need guard_classifier_assist_p < _flag_p <= _block_p")
         return self

@@ -16,26 +16,26 @@ from fastapi import FastAPI, Request, Response
 from pydantic import BaseModel
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from starlette.routing import Route
 
-from libs.http import ApiError, install_error_handlers, install_ops_routes
+from libs import tracing
+from libs.http import install_error_handlers, install_ops_routes
 from libs.logs import log_fields
 from libs.redis_client import redis_client
 from libs.security import SIGNATURE_HEADER
 from libs.settings import VERSION
-from libs.tracing import setup_tracing
 from schemas.ingest import IngestBatchRequest, IngestBatchResult, IngestRequest, IngestResult
 from services.ingest import body, telemetry
 from services.ingest.admission import AdmissionStore
 from services.ingest.auth import authenticate
+from services.ingest.batcher import Batcher
 from services.ingest.broker import KafkaGateway
-from services.ingest.ingestor import Ingestor, Outcome
+from services.ingest.ingestor import Ingestor, Submission
 from services.ingest.ratelimit import RateLimits
 from services.ingest.settings import IngestSettings
+from services.ingest.ticket_route import ROUTE, IngestApp, TicketRoute
 
 logger = logging.getLogger(__name__)
-
-#: HTTP status of a single ticket that was not accepted, by error code.
-REJECTED_STATUS = {"rate_limited": 429, "in_flight": 409}
 
 
 def _json(model: BaseModel, status: int) -> Response:
@@ -58,15 +58,32 @@ def _body_doc(model: type[BaseModel], answer: type[BaseModel]) -> dict[str, Any]
     }
 
 
-def _single_answer(outcome: Outcome) -> Response:
-    if outcome.error is None:
-        return _json(outcome.result(), 202)
-    raise ApiError(
-        REJECTED_STATUS[outcome.error.code],
-        outcome.error.code,
-        outcome.error.message,
-        {"Retry-After": str(outcome.retry_after_s)},
-    )
+def _document_ticket_route(app: FastAPI) -> None:
+    """FastAPI documents only its own routes: add the plain ASGI ticket route to OpenAPI."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()  # FastAPI caches it as app.openapi_schema: extended once
+        schema["paths"][ROUTE] = {
+            "post": {
+                "summary": "Post Ticket",
+                "description": TicketRoute.__doc__,
+                **_body_doc(IngestRequest, IngestResult)["openapi_extra"],
+                "responses": {
+                    "202": {
+                        "description": "Accepted (or already accepted: duplicate)",
+                        "content": {
+                            "application/json": {"schema": IngestResult.model_json_schema()}
+                        },
+                    }
+                },
+            }
+        }
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def _redis_ready(redis: Redis) -> bool:
@@ -79,9 +96,11 @@ async def _redis_ready(redis: Redis) -> bool:
 
 def create_app(settings: IngestSettings | None = None) -> FastAPI:
     settings = settings or IngestSettings()
-    setup_tracing(settings.service_name)
+    tracing.setup_tracing(settings.service_name)
     redis = redis_client(settings)
-    gateway = KafkaGateway(settings, client_id=settings.producer_id)
+    gateway = KafkaGateway(
+        settings, client_id=settings.producer_id, linger_ms=settings.ingest_producer_linger_ms
+    )
     store = AdmissionStore(
         redis,
         RateLimits(
@@ -100,6 +119,13 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         retry_after_s=settings.ingest_retry_after_s,
     )
 
+    batcher = Batcher(
+        ingestor.ingest,
+        max_tickets=settings.ingest_batch_max_tickets,
+        max_in_flight=settings.ingest_batch_max_in_flight,
+        linger_s=settings.ingest_batch_linger_ms / 1000,
+    )
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if not settings.ingest_require_signature:
@@ -111,10 +137,17 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await batcher.drain()
             await gateway.stop()
             await redis.aclose()
 
-    app = FastAPI(title="Triage Stream ingest", version=VERSION, lifespan=lifespan)
+    # FastAPI's own request spans would duplicate ingest's server span (``telemetry.observed``).
+    app = IngestApp(
+        title="Triage Stream ingest",
+        version=VERSION,
+        lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
     install_error_handlers(app)
 
     async def ready() -> dict[str, bool]:
@@ -123,38 +156,33 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
 
     install_ops_routes(app, ready)
 
-    def check_signature(tenant: str, request: Request, raw: bytes) -> None:
+    def check_signature(tenant: str, header: str | None, raw: bytes) -> None:
         authenticate(
             tenant,
-            request.headers.get(SIGNATURE_HEADER),
+            header,
             raw,
             settings.secrets_for(tenant),
             require_signature=settings.ingest_require_signature,
             window_s=settings.ingest_signature_window_s,
         )
 
-    @app.post("/v1/tickets", **_body_doc(IngestRequest, IngestResult))
-    async def post_ticket(request: Request) -> Response:
-        """Accept one ticket; 202 once it is on ``tickets.raw`` (or was already)."""
-        with telemetry.observed("/v1/tickets", request) as observation:
-            raw = await body.read_body(request, settings.ingest_max_body_bytes)
-            data = body.json_object(raw)
-            check_signature(body.ticket_tenant(data), request, raw)
-            [outcome] = await ingestor.ingest([body.ticket(data)])
-            observation.outcome = outcome.label
-            return _single_answer(outcome)
+    app.ticket_route = TicketRoute(batcher, check_signature, settings.ingest_max_body_bytes)
+    # Also in the router: other methods on the path answer 405 as FastAPI routes do.
+    app.router.routes.append(Route(ROUTE, app.ticket_route, methods=["POST"]))
+    _document_ticket_route(app)
 
     @app.post("/v1/tickets:batch", **_body_doc(IngestBatchRequest, IngestBatchResult))
     async def post_batch(request: Request) -> Response:
         """Accept up to 500 tickets of one tenant, answering per item in order."""
-        with telemetry.observed("/v1/tickets:batch", request):
+        with telemetry.observed("/v1/tickets:batch", request.scope["headers"]):
             raw = await body.read_body(request, settings.ingest_max_batch_body_bytes)
             batch = body.batch(body.json_object(raw))
-            check_signature(body.batch_tenant(batch), request, raw)
+            check_signature(body.batch_tenant(batch), request.headers.get(SIGNATURE_HEADER), raw)
             items = [body.batch_item(t) for t in batch.tickets]
-            outcomes = iter(
-                await ingestor.ingest([i for i in items if isinstance(i, IngestRequest)])
-            )
+            valid = [i for i in items if isinstance(i, IngestRequest)]
+            settled = await batcher.submit(Submission(valid, tracing.inject()))
+            telemetry.settled(settled)
+            outcomes = iter(settled)
             results: list[IngestResult] = []
             for item in items:
                 if isinstance(item, IngestRequest):

@@ -6,11 +6,14 @@ must be checked with that tenant's secret before the content is trusted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from fastapi import Request
 from pydantic import ValidationError
+from starlette.requests import ClientDisconnect
+from starlette.types import Receive
 
 from libs.http import ApiError, validation_message
 from schemas.ingest import IngestBatchRequest, IngestError, IngestRequest, IngestResult
@@ -22,7 +25,14 @@ def too_large(limit: int) -> ApiError:
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The body, refused with 413 as soon as its declared or actual size exceeds ``limit``."""
-    declared = request.headers.get("content-length")
+    return await receive_body(request.scope["headers"], request.receive, limit)
+
+
+async def receive_body(
+    headers: Sequence[tuple[bytes, bytes]], receive: Receive, limit: int
+) -> bytes:
+    """:func:`read_body` on raw ASGI ``headers`` and ``receive`` (the hot route has no Request)."""
+    declared = next((v for k, v in headers if k == b"content-length"), None)
     if declared is not None:
         try:
             size = int(declared)
@@ -32,12 +42,17 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise too_large(limit)
     chunks: list[bytes] = []
     received = 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
         received += len(chunk)
         if received > limit:
             raise too_large(limit)
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def json_object(body: bytes) -> dict[str, Any]:

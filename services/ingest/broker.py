@@ -32,9 +32,10 @@ class BrokerUnavailable(Exception):
 
 
 class KafkaGateway:
-    def __init__(self, settings: KafkaSettings, client_id: str) -> None:
+    def __init__(self, settings: KafkaSettings, client_id: str, *, linger_ms: int) -> None:
         self._settings = settings
         self._client_id = client_id
+        self._linger_ms = linger_ms
         self._producer: AIOKafkaProducer | None = None
         self._send: SendFn | None = None
         self._reconnect: asyncio.Task[None] | None = None
@@ -49,7 +50,7 @@ class KafkaGateway:
             self._reconnect = asyncio.create_task(self._reconnect_loop())
 
     async def _connect(self) -> bool:
-        producer = aiokafka_producer(self._settings, self._client_id)
+        producer = aiokafka_producer(self._settings, self._client_id, linger_ms=self._linger_ms)
         try:
             async with asyncio.timeout(self._settings.kafka_send_timeout_s):
                 await producer.start()

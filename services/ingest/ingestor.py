@@ -15,13 +15,11 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
-from libs import tracing
 from libs.http import ApiError
-from libs.kafka import PublishError, record_for
+from libs.kafka import Headers, PublishError, Record, record_for
 from libs.logs import log_fields
 from schemas import RawTicket, utcnow
 from schemas.ingest import IngestError, IngestRequest, IngestResult, IngestStatus
-from services.ingest import telemetry
 from services.ingest.admission import Admission, AdmissionStore, Claim, Verdict
 from services.ingest.broker import BrokerUnavailable, KafkaGateway
 from services.ingest.mapping import to_raw_ticket
@@ -34,6 +32,18 @@ _STATUS: dict[Verdict, IngestStatus] = {
     Verdict.IN_FLIGHT: "rejected",
     Verdict.LIMITED: "rejected",
 }
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The tickets of one HTTP request and the trace context their records carry."""
+
+    requests: Sequence[IngestRequest]
+    headers: Headers
+
+    def keys(self) -> set[tuple[str, str]]:
+        """The (tenant, message_id) pairs, the identity dedup goes by."""
+        return {(r.tenant, r.message_id) for r in self.requests}
 
 
 @dataclass(frozen=True)
@@ -79,27 +89,32 @@ class Ingestor:
         self._producer = producer
         self._retry_after_s = retry_after_s
 
-    async def ingest(self, requests: Sequence[IngestRequest]) -> list[Outcome]:
-        """Outcomes in request order; a repeated message shares its first occurrence's outcome.
+    async def ingest(self, submissions: Sequence[Submission]) -> list[list[Outcome]]:
+        """Outcomes per submission, in request order; a message repeated in one call
+        shares its first occurrence's outcome (and its record its trace).
 
         Raises a 503 :class:`ApiError` when Redis or the broker is unavailable.
         """
+        requests = [(r, s.headers) for s in submissions for r in s.requests]
         if not requests:
-            return []
+            return [[] for _ in submissions]
         if not self._gateway.connected:
             raise unavailable("broker_unavailable", "no connection to Kafka", self._retry_after_s)
         received_at = utcnow()
-        tickets: dict[tuple[str, str], RawTicket] = {}
-        for request in requests:
+        tickets: dict[tuple[str, str], tuple[RawTicket, Headers]] = {}
+        for request, headers in requests:
             key = (request.tenant, request.message_id)
             if key not in tickets:
-                tickets[key] = to_raw_ticket(
+                raw = to_raw_ticket(
                     request,
                     player_hash_key=self._player_hash_key,
                     producer=self._producer,
                     received_at=received_at,
                 )
-        claims = {key: Claim(t.tenant, t.message_id, t.player_ref) for key, t in tickets.items()}
+                tickets[key] = (raw, headers)
+        claims = {
+            key: Claim(t.tenant, t.message_id, t.player_ref) for key, (t, _) in tickets.items()
+        }
         try:
             admissions = await self._store.admit(list(claims.values()), received_at.timestamp())
         except RedisError as exc:
@@ -110,22 +125,18 @@ class Ingestor:
         verdicts = dict(zip(tickets, admissions, strict=True))
         admitted = [k for k, a in verdicts.items() if a.verdict is Verdict.ADMITTED]
         if admitted:
-            await self._publish([tickets[k] for k in admitted], [claims[k] for k in admitted])
-        outcomes = {k: self._outcome(tickets[k], verdicts[k]) for k in tickets}
-        for outcome in outcomes.values():
-            self._log(outcome)
-        answers = [outcomes[(r.tenant, r.message_id)] for r in requests]
-        for answer in answers:
-            telemetry.TICKETS.labels(answer.label).inc()
-        return answers
+            await self._publish(
+                [record_for(*tickets[k]) for k in admitted], [claims[k] for k in admitted]
+            )
+        outcomes = {k: self._outcome(tickets[k][0], verdicts[k]) for k in tickets}
+        return [[outcomes[(r.tenant, r.message_id)] for r in s.requests] for s in submissions]
 
-    async def _publish(self, tickets: Sequence[RawTicket], claims: Sequence[Claim]) -> None:
-        headers = tracing.inject()
+    async def _publish(self, records: Sequence[Record], claims: Sequence[Claim]) -> None:
         try:
-            await self._gateway.publish([record_for(t, headers) for t in tickets])
+            await self._gateway.publish(records)
         except (BrokerUnavailable, PublishError) as exc:
             logger.exception(
-                "publish failed", extra=log_fields("publish_failed", tickets=len(tickets))
+                "publish failed", extra=log_fields("publish_failed", tickets=len(records))
             )
             await self._release(claims)
             raise unavailable(
@@ -164,14 +175,3 @@ class Ingestor:
         else:
             return Outcome(ticket.ticket_id, ticket.event_id, status)
         return Outcome(ticket.ticket_id, ticket.event_id, status, error, retry_after)
-
-    @staticmethod
-    def _log(outcome: Outcome) -> None:
-        logger.info(
-            f"ticket {outcome.label}",
-            extra=log_fields(
-                f"ticket_{outcome.label}",
-                ticket_id=outcome.ticket_id,
-                event_id=str(outcome.event_id),
-            ),
-        )

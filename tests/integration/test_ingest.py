@@ -352,6 +352,47 @@ async def test_ops_routes(client: httpx.AsyncClient) -> None:
     assert 'triage_ingest_request_latency_seconds_count{route="/v1/tickets"}' in metrics
 
 
+async def test_openapi_documents_both_ticket_routes(client: httpx.AsyncClient) -> None:
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    single = paths["/v1/tickets"]["post"]
+    assert single["requestBody"]["content"]["application/json"]["schema"]["title"] == (
+        "IngestRequest"
+    )
+    assert "202" in single["responses"]
+    assert "post" in paths["/v1/tickets:batch"]
+
+
+async def test_other_methods_on_the_ticket_route_are_405(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/tickets")
+    assert response.status_code == 405
+    assert error_of(response) == "method_not_allowed"
+
+
+async def test_concurrent_posts_share_flushes_and_each_gets_its_own_answer(
+    client: httpx.AsyncClient, stack: StackInfo
+) -> None:
+    marker = f"together-{uuid.uuid4()}"
+    payloads = [ticket(message_id=f"{marker}-{i}") for i in range(20)]
+    repeat = dict(payloads[0])
+
+    answers = await asyncio.gather(*(post(client, p) for p in [*payloads, repeat]))
+
+    assert [a.status_code for a in answers[:20]] == [202] * 20
+    assert [a.json()["ticket_id"] for a in answers[:20]] == [
+        ids_for(TENANT, p["message_id"]).ticket_id for p in payloads
+    ]
+    # The repeat never shares the first one's flush: it is answered as a later request.
+    again = answers[20]
+    if again.status_code == 409:
+        assert error_of(again) == "in_flight"
+    else:
+        assert again.status_code == 202 and again.json()["status"] == "duplicate"
+    written = await on_topic(stack.kafka_bootstrap, marker.encode())
+    assert sorted(RawTicket.from_json(r.value).message_id for r in written) == sorted(
+        p["message_id"] for p in payloads
+    )
+
+
 class TcpProxy:
     """A loopback port that forwards to the broker once opened: Kafka "coming back"."""
 

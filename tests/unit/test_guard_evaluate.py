@@ -116,3 +116,56 @@ def test_bad_labels_are_rejected(tmp_path: Path) -> None:
     path.write_text(json.dumps({"id": "1", "label": "maybe", "kind": "k", "text": "t"}) + "\n")
     with pytest.raises(ValueError, match="label"):
         evaluate.load_samples(path)
+
+
+def _write(path: Path, samples: list[Sample], split: str) -> None:
+    lines = [
+        {"id": s.id, "split": split, "label": s.label, "kind": s.kind, "text": s.text}
+        for s in samples
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+
+
+def test_dev_split_adds_its_extra_file_test_split_never_does(tmp_path: Path) -> None:
+    _write(tmp_path / "dev.jsonl", SAMPLES[:2], "dev")
+    _write(tmp_path / "dev_extra.jsonl", [Sample("x1", "benign", "bug", "crash")], "dev")
+    _write(tmp_path / "test.jsonl", SAMPLES[2:4], "test")
+    _write(tmp_path / "test_extra.jsonl", [Sample("x2", "benign", "bug", "lag")], "test")
+    assert [s.id for s in evaluate.load_split(tmp_path, "dev")] == ["a1", "a2", "x1"]
+    assert [s.id for s in evaluate.load_split(tmp_path, "test")] == ["a3", "b1"]
+
+
+def test_dev_split_without_an_extra_file_is_just_dev(tmp_path: Path) -> None:
+    _write(tmp_path / "dev.jsonl", SAMPLES[:2], "dev")
+    assert [s.id for s in evaluate.load_split(tmp_path, "dev")] == ["a1", "a2"]
+
+
+def test_an_id_used_twice_across_a_splits_files_is_rejected(tmp_path: Path) -> None:
+    _write(tmp_path / "dev.jsonl", SAMPLES[:2], "dev")
+    _write(tmp_path / "dev_extra.jsonl", [Sample("a1", "benign", "bug", "crash")], "dev")
+    with pytest.raises(ValueError, match="duplicate sample id 'a1'"):
+        evaluate.load_split(tmp_path, "dev")
+
+
+def test_main_evaluates_both_held_out_sets_into_their_own_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    _write(data / "test.jsonl", SAMPLES, "test")
+    _write(data / "heldout_v2.jsonl", SAMPLES[:2], "test2")
+    _write(data / "dev.jsonl", SAMPLES, "dev")
+    monkeypatch.setattr(evaluate.GuardEngine, "from_settings", lambda _s: GuardEngine(TINY_RULES))
+    out = tmp_path / "results"
+    assert evaluate.main(["--data-dir", str(data), "--out-dir", str(out)]) == 0
+    first = json.loads((out / "guard-eval.json").read_text())
+    second = json.loads((out / "guard-eval-v2.json").read_text())
+    assert (first["split"], first["detection"]["n"]) == ("test", 3)
+    assert (second["split"], second["detection"]["n"]) == ("test2", 2)
+    assert (out / "guard-eval-v2.md").read_text().startswith("# Input guard evaluation (test2")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "guard-eval-v2.json",
+        "guard-eval-v2.md",
+        "guard-eval.json",
+        "guard-eval.md",
+    ]

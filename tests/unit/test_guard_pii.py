@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
+from collections.abc import Callable
+
 import pytest
 
+from services.guard import pii
 from services.guard.pii import iban_valid, luhn_valid, redact
 
 
@@ -215,3 +220,77 @@ def test_the_mapping_gives_each_placeholder_its_value() -> None:
 
 def test_no_pii_means_an_empty_mapping() -> None:
     assert redact("my gems are gone").mapping == {}
+
+
+# --- prefilters ------------------------------------------------------------------------
+# Each detector first checks a cheap condition that every one of its matches meets.
+
+
+def _random_texts(alphabet: str, count: int = 4000, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choices(alphabet, k=rng.randint(4, 40))) for _ in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("regex", "hint", "alphabet"),
+    [
+        (pii._IBAN, pii._IBAN_HINT.search, "ABDEGZ0123456789 "),
+        (pii._CARD, pii._CARD_HINT.search, "0123456789 -+"),
+        (pii._IPV4, pii._IPV4_HINT.search, "1250....  "),
+        (pii._PHONE, pii._PHONE_HINT.search, "+0123456789 \t().-x"),
+        (pii._EMAIL, lambda text: "@" in text, "ab1..@ "),
+    ],
+)
+def test_each_hint_admits_every_match_of_its_detector(
+    regex: re.Pattern[str], hint: Callable[[str], object], alphabet: str
+) -> None:
+    matches = [m.group() for text in _random_texts(alphabet) for m in regex.finditer(text)]
+    assert len(matches) > 50  # the random texts do exercise the detector
+    assert all(hint(match) for match in matches)
+
+
+def test_the_ipv6_hint_admits_every_address_the_detector_keeps() -> None:
+    values = [
+        m.group().rstrip(".")
+        for text in _random_texts("0123456789abcdefABCDEF::::..%eth ")
+        for m in pii._IPV6.finditer(text)
+    ]
+    kept = [value for value in values if value.count(":") >= 2]
+    assert len(kept) > 50
+    assert all(pii._IPV6_HINT.search(value) for value in kept)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----",
+        "sk-ant-" + "a" * 30,
+        "sk-" + "b" * 24,
+        "AKIA" + "B" * 16,
+        "ghp_" + "c" * 36,
+        "xoxb-1234567890-abc",
+        "eyJhbGciOiJI.eyJzdWIiOiIx.c2lnbmF0dXJl",
+    ],
+)
+def test_every_secret_shape_starts_with_a_listed_start(token: str) -> None:
+    assert pii._SECRET_TOKEN.fullmatch(token)
+    assert any(token.startswith(start) for start in pii._SECRET_STARTS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password: hunter2",
+        "PASSWORD=hunter2",
+        "Passwort: geheim",
+        "contraseña: secreto",
+        "mot de passe = secret",
+        "pwd=x1",
+        "paſſword: hunter2",  # long s: re's case-insensitive matching folds it to "s"
+        "PAſSWORD:hunter2",
+    ],
+)
+def test_the_password_hint_admits_every_password_line(text: str) -> None:
+    assert pii._PASSWORD.search(text)
+    assert pii._may_hold_password(text)
+    assert kinds(text) == ["secret"]

@@ -13,12 +13,10 @@ from services.guard.normalize import normalize
 from services.guard.rules import (
     Detector,
     Matcher,
-    MatcherIndex,
     RulesError,
     RuleSet,
     expand_pattern,
     load_rules,
-    required_needles,
 )
 
 RULES = load_rules()
@@ -67,10 +65,10 @@ def test_weak_rules_cannot_flag_alone() -> None:
 # --- pattern conventions -------------------------------------------------------------
 
 
-def test_a_space_matches_any_whitespace_or_none() -> None:
+def test_a_space_matches_any_whitespace_or_none_in_the_shadow_text() -> None:
     matcher = Matcher.build(r"\bignore (all )?previous\b")
     for text in ("ignore previous", "ignore   all\nprevious", "ignoreallprevious"):
-        assert list(matcher.spans(text, 5)), text
+        assert list(matcher.spans(normalize(text).text, 5)), text
 
 
 def test_spaces_inside_classes_and_escapes_stay_literal() -> None:
@@ -160,49 +158,3 @@ def test_a_valid_minimal_rule_set_loads() -> None:
     rules = RuleSet.model_validate({"version": 1, "rules": [_rule()]})
     assert [r.id for r in rules.pattern_rules] == ["test.rule"]
     assert rules.detectors == {}
-
-
-# --- prefilter -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("regex", "needles"),
-    [
-        (r"(ignore|disregard)\s*all", ("ignore", "disregard")),
-        (r"jail\s?break", ("jail",)),
-        (r"auto[- ]?approve", ("auto",)),
-        (r"<\|(im_start|system)\|>", ("<|",)),
-        (r"(ignorier(e|en)?|vergiss)\s*x", ("ignorier", "vergiss")),
-        (r"(the\s*)?(rules|filters)", ()),  # optional leading group: no certain start
-        (r"(^|\n)system", ()),  # an empty branch
-        (r"(?<!-)-{3,}", ()),
-        (r"(a|\w+)b", ()),
-    ],
-)
-def test_required_needles(regex: str, needles: tuple[str, ...]) -> None:
-    assert required_needles(regex) == needles
-
-
-def test_the_index_only_skips_matchers_that_cannot_match() -> None:
-    ignore = Matcher.build(r"\bignore (all )?previous\b")
-    tag = Matcher.build(r"<\|system\|>")
-    anywhere = Matcher.build(r"(^|\n)system :")
-    index = MatcherIndex([("ignore", ignore), ("tag", tag), ("anywhere", anywhere)])
-    assert [name for name, _ in index.candidates("please ignoreall previous")] == [
-        "ignore",
-        "anywhere",
-    ]
-    assert [name for name, _ in index.candidates("x <|system|> y")] == ["tag", "anywhere"]
-    assert [name for name, _ in index.candidates("my gems")] == ["anywhere"]
-
-
-def test_the_prefilter_never_changes_a_verdict_on_the_rule_examples() -> None:
-    """Every positive example still fires through the index (the engine uses it)."""
-    for rule in RULES.pattern_rules:
-        assert rule.examples is not None
-        index = MatcherIndex([(rule.id, m) for m in rule.matchers])
-        for text in rule.examples.match:
-            shadow = normalize(text).text
-            direct = any(list(m.spans(shadow, 1)) for m in rule.matchers)
-            indexed = any(list(m.spans(shadow, 1)) for _, m in index.candidates(shadow))
-            assert direct == indexed, (rule.id, text)

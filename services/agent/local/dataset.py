@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -50,11 +49,3 @@ def load(path: Path) -> list[Example]:
 
 def dumps(examples: Iterable[Example]) -> str:
     return "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in examples)
-
-
-def digest(paths: Sequence[Path]) -> str:
-    """Content hash of the files a model is trained on: the model cache key."""
-    sha = hashlib.sha256()
-    for path in paths:
-        sha.update(path.read_bytes())
-    return sha.hexdigest()

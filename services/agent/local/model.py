@@ -11,11 +11,7 @@ version and the scikit-learn version, so start-up only loads it.
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
-import tempfile
-import threading
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +26,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from libs.logs import log_fields
+from libs.artifact_cache import ArtifactCache, digest
 from schemas.tickets import Category, Urgency
 from services.agent.local import dataset
 from services.agent.local.dataset import DATA_DIR, TRAIN_FILE, Example
-
-logger = logging.getLogger(__name__)
 
 #: Bump when features or classifiers change: it re-keys every cached model.
 PIPELINE_VERSION = "4"
@@ -156,67 +150,32 @@ def train(examples: Sequence[Example], key: str = "adhoc") -> LocalModel:
 
 
 def cache_key(data_dir: Path = DATA_DIR) -> str:
-    data = dataset.digest([data_dir / TRAIN_FILE])
-    return hashlib.sha256(f"{data}:{PIPELINE_VERSION}:{sklearn.__version__}".encode()).hexdigest()
+    return digest([data_dir / TRAIN_FILE], PIPELINE_VERSION, sklearn.__version__)
 
 
-_loaded: dict[Path, LocalModel] = {}
-_lock = threading.Lock()
+def _dump(model: LocalModel) -> bytes:
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    return buffer.getvalue()
+
+
+def _load(raw: bytes) -> LocalModel:
+    try:
+        model = joblib.load(io.BytesIO(raw))
+    except Exception as exc:  # unpickling a torn or foreign file raises almost anything
+        raise ValueError(f"not a cached model: {exc!r}") from exc
+    if not isinstance(model, LocalModel):
+        raise ValueError(f"not a cached model: {type(model).__name__}")
+    return model
+
+
+_caches: dict[Path, ArtifactCache[LocalModel]] = {}
 
 
 def load_or_train(cache_dir: Path, data_dir: Path = DATA_DIR) -> LocalModel:
     """The model for the current training data: from memory, from the disk cache, or trained."""
     key = cache_key(data_dir)
-    path = cache_dir / f"local-{key[:16]}.joblib"
-    with _lock:
-        if path in _loaded:
-            return _loaded[path]
-        model = _read(path) or _train_and_store(data_dir, key, path)
-        _loaded[path] = model
-        return model
-
-
-def _read(path: Path) -> LocalModel | None:
-    if not path.exists():
-        return None
-    try:
-        model = joblib.load(path)
-    except Exception:
-        # A torn or incompatible cache file is not fatal: the model is retrained.
-        logger.exception(
-            "model cache unreadable", extra=log_fields("model_cache_bad", path=str(path))
-        )
-        return None
-    return model if isinstance(model, LocalModel) else None
-
-
-def _train_and_store(data_dir: Path, key: str, path: Path) -> LocalModel:
-    model = train(dataset.load(data_dir / TRAIN_FILE), key)
-    tmp: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Atomic: concurrent replicas never read a half-written file.
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=".", suffix=".tmp.joblib", delete=False
-        ) as handle:
-            tmp = Path(handle.name)
-            joblib.dump(model, handle)
-        os.replace(tmp, path)
-        _prune(path)
-    except OSError:
-        # A read-only or full disk only costs a retrain at the next start.
-        logger.exception(
-            "model cache not written", extra=log_fields("model_cache_write", path=str(path))
-        )
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-    else:
-        logger.info("model trained and cached", extra=log_fields("model_trained", path=str(path)))
-    return model
-
-
-def _prune(current: Path) -> None:
-    """Drop models cached for other data or code versions: they will never be read again."""
-    for stale in current.parent.glob("local-*.joblib"):
-        if stale != current:
-            stale.unlink(missing_ok=True)
+    if cache_dir not in _caches:
+        _caches[cache_dir] = ArtifactCache(cache_dir, "local", ".joblib", _dump, _load)
+    cache = _caches[cache_dir]
+    return cache.get(key, lambda: train(dataset.load(data_dir / TRAIN_FILE), key))
