@@ -261,6 +261,8 @@ def guard(sizes: Sizes, workdir: Path, rss: dict[str, float]) -> Section:
     raw_before, _ = run(raw_args, "raw1", [COPY_TOPIC])
     stage, rss["guard"] = run(["services.guard"], "guard", outputs)
     null, _ = run(["bench.nullstage"], "nullstage", [topics.GUARDED.name])
+    floor, _ = run(["bench.faustfloor", "--target", COPY_TOPIC], "faustfloor", [COPY_TOPIC])
+    direct, _ = run(["bench.directstage"], "directstage", outputs)
     raw_after, _ = run(raw_args, "raw2", [COPY_TOPIC])
     baseline = max(raw_before, raw_after)
     section.details = {
@@ -268,6 +270,8 @@ def guard(sizes: Sizes, workdir: Path, rss: dict[str, float]) -> Section:
         "raw_loop_eps": [raw_before, raw_after],
         "guard_eps": stage,
         "null_stage_eps": null,
+        "faust_floor_eps": floor,
+        "guard_getmany_eps": direct,
     }
     section.figures = [
         Figure(
@@ -283,6 +287,22 @@ def guard(sizes: Sizes, workdir: Path, rss: dict[str, float]) -> Section:
             ratio(null, baseline),
             "x",
             note="same stage runner and codec without the rules engine",
+        ),
+        Figure(
+            "faust consume->produce floor, no handler, vs raw loop",
+            ratio(floor, baseline),
+            "x",
+            note="bench.faustfloor: faust's noack_take batches copied unchanged through the "
+            "stages' faust producer (acks, then acks to faust): what the raw loop does, on "
+            "faust; the ceiling of any faust stage",
+        ),
+        Figure(
+            "guard handler on an aiokafka getmany loop vs raw loop",
+            ratio(direct, baseline),
+            "x",
+            note="bench.directstage: the guard's stage (engine, vault, handler, per-event path "
+            "of libs.stage) on the guard's consumer group via aiokafka getmany, publish then "
+            "commit, no faust: the proposed stage consumer",
         ),
         Figure("raw aiokafka loop events/s", baseline, "events/s"),
     ]
