@@ -44,7 +44,7 @@ class IngestSettings(ServiceSettings, TenantSettings, PrivacySettings):
     """Most tickets one flush (one Redis round trip, one produce) takes from waiting requests."""
     ingest_batch_linger_ms: float = Field(default=0.0, ge=0)
     """How long an idle batcher waits for more requests before a flush takes what came."""
-    ingest_batch_max_in_flight: int = Field(default=2, gt=0)
+    ingest_batch_max_in_flight: int = Field(default=4, gt=0)
     """Flushes running at once; more requests wait and share the next free one."""
     ingest_producer_linger_ms: int = Field(default=0, ge=0)
     """Ingest's producer linger, instead of TRIAGE_KAFKA_LINGER_MS: the batcher coalesces."""
