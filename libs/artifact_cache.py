@@ -97,15 +97,17 @@ class ArtifactCache(Generic[T]):
                 tmp = Path(handle.name)
                 handle.write(self._dump(artifact))
             os.replace(tmp, path)
+            tmp = None
         except OSError:
             # A read-only or full disk only costs a rebuild at the next start.
             logger.exception(
                 "artifact cache not written",
                 extra=log_fields("artifact_cache_write", path=str(path)),
             )
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
             return
+        finally:
+            if tmp is not None:  # not renamed: failed, or interrupted (SIGTERM at start-up)
+                tmp.unlink(missing_ok=True)
         for stale in path.parent.glob(f"{self.prefix}-*{self.suffix}"):
             if stale != path:
                 stale.unlink(missing_ok=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+from types import FrameType
 
 import faust
 
@@ -27,6 +29,21 @@ class _JsonLogWorker(faust.Worker):
 
     def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
         setup_logging(self._triage_settings.service_name, self._triage_settings.log_level)
+
+
+def exit_quietly_until_started() -> None:
+    """Make SIGTERM before the worker runs an orderly exit (status 0), not a kill.
+
+    Building a stage can take seconds (the agent and the guard train or load their
+    models), and a pod stopped meanwhile has consumed nothing, so there is nothing
+    to drain. Call it before importing the app module; the worker's own handlers
+    replace this one once it starts.
+    """
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def run_worker(app: faust.App, settings: ServiceSettings) -> None:

@@ -23,6 +23,8 @@ SERVICES: dict[str, list[str]] = {
     "approval-api": ["services.approval", "api"],
     "notifier": ["services.notifier"],
 }
+#: The stream workers: each serves metrics on its own port (the HTTP services on theirs).
+WORKERS = ("guard", "agent", "approval", "notifier")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -34,7 +36,7 @@ class Endpoints:
     approval_api_port: int = field(default_factory=free_port)
     sink_port: int = field(default_factory=free_port)
     metrics_ports: dict[str, int] = field(
-        default_factory=lambda: {name: free_port() for name in SERVICES if "api" not in name}
+        default_factory=lambda: {name: free_port() for name in WORKERS}
     )
 
     @property
@@ -118,6 +120,10 @@ class Pipeline:
         self.wait_http(f"{self.endpoints.sink_url}/healthz")
         self.wait_http(f"{self.endpoints.ingest_url}/readyz")
         self.wait_http(f"{self.endpoints.approval_api_url}/readyz")
+        # A worker serves metrics once its stage is built (models trained or loaded), so
+        # whoever starts the pipeline never signals a process that is still starting.
+        for port in self.endpoints.metrics_ports.values():
+            self.wait_http(f"http://127.0.0.1:{port}/metrics", timeout_s=120.0)
 
     def wait_http(self, url: str, timeout_s: float = 60.0) -> None:
         deadline = time.monotonic() + timeout_s

@@ -14,7 +14,9 @@ def main(argv: list[str]) -> int:
         return classify(args)
     # faust's Worker reads no command line of its own; imported here so `classify`
     # never builds a Kafka app.
-    from libs.worker import run_worker
+    from libs.worker import exit_quietly_until_started, run_worker
+
+    exit_quietly_until_started()
     from services.agent.app import app, settings
 
     run_worker(app, settings)

@@ -87,7 +87,10 @@ def check_lines(engine: GuardEngine, lines: Iterable[str], out: TextIO) -> int:
 def run_worker() -> int:
     """Run the stage until SIGTERM; faust must not see this CLI's arguments."""
     del sys.argv[1:]
+    from libs.worker import exit_quietly_until_started
     from libs.worker import run_worker as run
+
+    exit_quietly_until_started()
     from services.guard.app import app, settings
 
     run(app, settings)

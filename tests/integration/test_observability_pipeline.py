@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from libs import topics
-from libs.devstack.pipeline import SERVICES, Endpoints, Pipeline
+from libs.devstack.pipeline import SERVICES, WORKERS, Endpoints, Pipeline
 from libs.security import SIGNATURE_HEADER, sign
 from tests.support.stack import StackInfo
 
@@ -228,7 +228,6 @@ def scrape(url: str) -> str:
 
 
 #: Stream workers: Prometheus on their own port (the APIs serve /metrics themselves).
-WORKERS = ("guard", "agent", "approval", "notifier")
 STAGES = {
     "guard": ["guard"],
     "agent": ["agent"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from libs.artifact_cache import ArtifactCache, digest
 
 
@@ -68,3 +70,13 @@ def test_digest_depends_on_contents_and_parts(tmp_path: Path) -> None:
     assert digest([data], "v2") != first
     data.write_text("two")
     assert digest([data], "v1") != first
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    def dump_then_stop(_value: str) -> bytes:
+        raise SystemExit(0)  # SIGTERM during start-up, while the artifact is written
+
+    cache: ArtifactCache[str] = ArtifactCache(tmp_path, "m", ".txt", dump_then_stop, bytes.decode)
+    with pytest.raises(SystemExit):
+        cache.get("k" * 16, lambda: "built")
+    assert list(tmp_path.iterdir()) == []

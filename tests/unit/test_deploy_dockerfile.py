@@ -112,12 +112,20 @@ def package_files() -> list[Path]:
     ]
 
 
+#: Run-time caches inside the packages: trained models, never part of the image.
+MODEL_CACHES = ("services/agent/model/", "services/guard/model/")
+
+
+def _is_cache(source: str) -> bool:
+    return source.endswith((".pyc", ".joblib")) or source.startswith(MODEL_CACHES)
+
+
 def test_build_context_has_the_sources_and_nothing_else() -> None:
     sources = [str(p.relative_to(ROOT)) for p in package_files()]
     assert sources
-    caches = (".pyc", ".joblib")
-    assert [s for s in sources if dockerignored(s) and not s.endswith(caches)] == []
-    assert all(dockerignored(s) for s in sources if s.endswith(caches))
+    assert [s for s in sources if dockerignored(s) and not _is_cache(s)] == []
+    assert all(dockerignored(s) for s in sources if _is_cache(s))
+    assert all(dockerignored(f"{cache}model.tmp") for cache in MODEL_CACHES)
     assert not dockerignored("pyproject.toml")
     for private in (".env", ".venv/bin/python", ".git/HEAD", "tests/conftest.py", ".devstack/x"):
         assert dockerignored(private), private
@@ -154,7 +162,8 @@ def test_data_files_are_package_data() -> None:
     missing = [
         str(path.relative_to(ROOT))
         for path in package_files()
-        if path.suffix not in NOT_SHIPPED
+        if not _is_cache(str(path.relative_to(ROOT)))
+        and path.suffix not in NOT_SHIPPED
         and not any(fnmatch.fnmatch(_in_package(path), g) for g in globs)
     ]
     assert missing == [], "not installed by pip"
