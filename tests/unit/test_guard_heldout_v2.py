@@ -12,26 +12,13 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[2] / "services" / "guard" / "data"
+from services.guard.data.generate import ATTACK_KINDS, DATA_DIR
+
+DATA = DATA_DIR
 HELDOUT = DATA / "heldout_v2.jsonl"
 #: Files no text of the new set may repeat: the training material and the first held-out set.
 DEV_FILES = ("dev.jsonl", "dev_extra.jsonl", "test.jsonl")
 
-ATTACK_KINDS = (
-    "direct_override",
-    "role_play_jailbreak",
-    "fake_system_message",
-    "authority_claim",
-    "indirect_email",
-    "indirect_chat_log",
-    "indirect_transaction",
-    "encoded_payload",
-    "zero_width_homoglyph",
-    "hidden_markup",
-    "secret_extraction",
-    "obfuscation",
-    "mixed_language",
-)
 BENIGN_COUNTS = {
     "everyday": 100,
     "angry": 60,
