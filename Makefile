@@ -35,9 +35,11 @@ test: venv browser
 eval: venv
 	$(BIN)/python -m services.agent.evaluate
 
-## guard detection and false-positive rates with confidence intervals, and throughput
+## guard detection and false-positive rates with confidence intervals, and throughput;
+## then the classifier validated leaving one dev author out at a time
 guard-eval: venv
 	$(BIN)/python -m services.guard.evaluate
+	$(BIN)/python -m services.guard.classifier_train
 
 ## throughput and latency against same-run baselines; writes bench/results/
 bench: venv

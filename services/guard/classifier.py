@@ -31,14 +31,12 @@ from pathlib import Path
 from libs.artifact_cache import ArtifactCache, digest
 from services.agent.local.dataset import DATA_DIR as AGENT_DATA_DIR
 from services.agent.local.dataset import TRAIN_FILE
+from services.guard import corpus
 
 #: Bump when features or training change: it re-keys every cached table.
 FEATURE_VERSION = "1"
 #: Where the table is cached unless configured (gitignored).
 PACKAGE_MODEL_DIR = Path(__file__).resolve().parent / "model"
-GUARD_DATA_DIR = Path(__file__).resolve().parent / "data"
-#: The guard's dev corpus files the classifier trains on (labels ``attack``/``benign``).
-GUARD_TRAINING_FILES = ("dev.jsonl", "dev_extra.jsonl")
 #: The guard's own code whose behaviour shapes the features (the shadow text).
 _FEATURE_SOURCES = tuple(
     Path(__file__).with_name(name)
@@ -50,6 +48,8 @@ _CHAR_N = 4
 _WORD_CACHE_SIZE = 50_000
 #: Finding id and kind of the classifier's signal.
 FINDING_ID = "classifier.injection"
+#: Finding id when the classifier cleared weak rule findings.
+CLEARED_ID = "classifier.cleared"
 FINDING_KIND = "classifier"
 
 
@@ -141,26 +141,32 @@ class InjectionClassifier:
 
 @dataclass(frozen=True)
 class ClassifierPolicy:
-    """How P(attack) becomes a weight in the engine's additive score.
+    """How P(attack) moves the engine's additive score.
 
     Below ``assist_p`` it adds nothing. From ``assist_p`` to ``flag_p`` its weight
     ramps up to just under the flag threshold: alone it never flags, but it lifts
-    a weak rule over it. With ``alone``, from ``flag_p`` it weighs the flag
-    threshold (alone: flag, never block), and from ``block_p`` the block
-    threshold; without (the default), it stays just under the flag threshold, so
-    a ticket is only ever flagged with a rule's finding beside it: on the first
-    held-out set, letting it flag alone cost 3.0% false positives on benign
-    wordings it had never seen.
+    a weak rule over it. With ``alone`` (the default), from ``flag_p`` it weighs
+    the flag threshold (alone: flag, never block), and from ``block_p`` the block
+    threshold; without, it stays just under the flag threshold. Under ``clear_p``
+    it clears a ticket whose rules scored less than ``clear_below``: rules written
+    for attacks also fire on players who quote or report one, and the classifier,
+    trained on such reports, tells them apart; strong rule findings stand.
+    The defaults come from the leave-one-author-out validation
+    (``classifier_train.py``): written by authors it never trained on, rules
+    alone let through ~45% of attacks, and the rules flagged 2.6% of honest
+    messages before the classifier could clear them.
     """
 
     assist_p: float = 0.5
-    flag_p: float = 0.95
+    flag_p: float = 0.9
     block_p: float = 0.995
-    alone: bool = False
+    alone: bool = True
+    clear_p: float = 0.1
+    clear_below: float = 2.0
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.assist_p < self.flag_p <= self.block_p <= 1.0:
-            raise ValueError("need 0 < assist_p < flag_p <= block_p <= 1")
+        if not 0.0 <= self.clear_p < self.assist_p < self.flag_p <= self.block_p <= 1.0:
+            raise ValueError("need 0 <= clear_p < assist_p < flag_p <= block_p <= 1")
 
     def weight(self, p: float, flag_threshold: float, block_threshold: float) -> float:
         if self.alone and p >= self.block_p:
@@ -174,6 +180,10 @@ class ClassifierPolicy:
         )
         # Stays clear of the flag threshold even after the engine rounds the score.
         return round(min(ramp, flag_threshold - 0.01), 4)
+
+    def clears(self, p: float, rules_score: float, flag_threshold: float) -> bool:
+        """Whether a confidently benign text passes although its rules would flag it."""
+        return p < self.clear_p and flag_threshold <= rules_score < self.clear_below
 
 
 @dataclass(frozen=True)
@@ -193,11 +203,9 @@ class TrainingFiles:
         return (*self.labelled, *self.benign)
 
 
-def training_files() -> TrainingFiles:
-    return TrainingFiles(
-        tuple(GUARD_DATA_DIR / name for name in GUARD_TRAINING_FILES),
-        (AGENT_DATA_DIR / TRAIN_FILE,),
-    )
+def training_files(data_dir: Path = corpus.DATA_DIR) -> TrainingFiles:
+    """The guard's ``dev`` split and the agent's training tickets."""
+    return TrainingFiles(tuple(corpus.split_files(data_dir, "dev")), (AGENT_DATA_DIR / TRAIN_FILE,))
 
 
 def cache_key(files: TrainingFiles, rules_path: Path) -> str:

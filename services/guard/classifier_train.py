@@ -1,4 +1,4 @@
-"""Training and honest validation of the guard's injection classifier (scikit-learn, offline).
+"""Training and cross-author validation of the guard's injection classifier (offline).
 
 ``train`` fits an L2 logistic regression (lbfgs: deterministic, no random state)
 on word, word-pair and character 4-gram features of the normalised text, keeps
@@ -6,12 +6,13 @@ the ``MAX_FEATURES`` heaviest features and refits on those alone, so the
 exported table *is* the final model (its scores equal scikit-learn's decision
 function) and stays small.
 
-``python -m services.guard.classifier_train`` validates across authors: it trains
-on ``dev.jsonl`` (+ the agent's benign tickets) and scores ``dev_extra.jsonl``
-(written later, by another author), then the reverse, and prints rules alone,
-classifier alone and rules + classifier on the part not trained on. The rules
-themselves were tuned on both files, so "rules alone" there is optimistic; the
-classifier's columns are the unseen-wording figures.
+``python -m services.guard.classifier_train`` validates leaving one author out:
+each file of the ``dev`` split (one author each, ``corpus.py``) is scored by an
+engine whose classifier was trained on all the other files (+ the agent's benign
+tickets). The pooled figure is what a new author's wordings should expect, which
+is what the held-out set measures. The rules were written looking at some of these
+files, so "rules alone" is optimistic on those; the classifier columns are not.
+Written to ``eval/results/guard-crossval.md``.
 """
 
 from __future__ import annotations
@@ -27,15 +28,16 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from services.agent.local import dataset
+from services.guard import corpus
 from services.guard.classifier import (
-    GUARD_DATA_DIR,
     InjectionClassifier,
     TrainingFiles,
     features,
     training_files,
 )
+from services.guard.corpus import load_samples
 from services.guard.engine import GuardEngine
-from services.guard.evaluate import Rate, load_samples, rate
+from services.guard.evaluate import Rate, rate
 from services.guard.settings import GuardSettings
 
 #: Inverse regularisation strength; 1.0 did best across authors (0.3 and 3 tried).
@@ -109,13 +111,16 @@ def train_files(
 
 @dataclass(frozen=True)
 class Validation:
-    """Figures on one validation file for an engine trained without it."""
+    """Figures on one held-back author for an engine whose classifier never saw them."""
 
     name: str
     rules: tuple[Rate, Rate]
     classifier: tuple[Rate, Rate]
     combined: tuple[Rate, Rate]
     combined_by_kind: dict[str, tuple[Rate, Rate]]
+
+
+Flags = list[tuple[bool, bool]]
 
 
 def _rates(flags: Sequence[tuple[bool, bool]]) -> tuple[Rate, Rate]:
@@ -125,31 +130,53 @@ def _rates(flags: Sequence[tuple[bool, bool]]) -> tuple[Rate, Rate]:
     return rate(sum(attacks), len(attacks)), rate(sum(benign), len(benign))
 
 
-def validate(train_names: Sequence[str], valid_name: str, data_dir: Path) -> Validation:
-    """Train on ``train_names`` (+ the agent's benign tickets), score ``valid_name``."""
-    files = training_files()
-    fold = TrainingFiles(tuple(data_dir / name for name in train_names), files.benign)
-    rules_only = GuardEngine.from_settings(GuardSettings(guard_classifier=False))
-    engine = GuardEngine.from_settings(GuardSettings(guard_classifier=False))
+def validate(held_back: Path, files: TrainingFiles, settings: GuardSettings) -> Validation:
+    """Train on ``files`` without ``held_back``, score ``held_back``."""
+    fold = TrainingFiles(tuple(p for p in files.labelled if p != held_back), files.benign)
+    rules_only = GuardEngine.from_settings(settings.model_copy(update={"guard_classifier": False}))
+    engine = GuardEngine.from_settings(settings.model_copy(update={"guard_classifier": False}))
     engine.classifier = train_files(fold, engine.shadow, "fold")
-    policy = engine.classifier_policy
-    samples = load_samples(data_dir / valid_name)
-    rules, alone, combined = [], [], []
-    by_kind: dict[str, list[tuple[bool, bool]]] = {}
-    for s in samples:
+    flag_p = engine.classifier_policy.flag_p
+    rules: Flags = []
+    alone: Flags = []
+    combined: Flags = []
+    by_kind: dict[str, Flags] = {}
+    for s in load_samples(held_back):
         attack = s.label == "attack"
         verdict = engine.check(s.text).verdict != "pass"
         p = engine.classifier.probability(engine.shadow(s.text))
         rules.append((attack, rules_only.check(s.text).verdict != "pass"))
-        alone.append((attack, p >= policy.flag_p))
+        alone.append((attack, p >= flag_p))
         combined.append((attack, verdict))
         by_kind.setdefault(s.kind, []).append((attack, verdict))
     return Validation(
-        valid_name,
+        held_back.stem,
         _rates(rules),
         _rates(alone),
         _rates(combined),
         {kind: _rates(flags) for kind, flags in sorted(by_kind.items())},
+    )
+
+
+def pooled(results: Sequence[Validation]) -> Validation:
+    """All folds' messages counted together (kinds merged across authors)."""
+
+    def pool(pairs: Sequence[tuple[Rate, Rate]]) -> tuple[Rate, Rate]:
+        return (
+            rate(sum(d.hits for d, _ in pairs), sum(d.n for d, _ in pairs)),
+            rate(sum(f.hits for _, f in pairs), sum(f.n for _, f in pairs)),
+        )
+
+    kinds = sorted({kind for v in results for kind in v.combined_by_kind})
+    return Validation(
+        "all authors",
+        pool([v.rules for v in results]),
+        pool([v.classifier for v in results]),
+        pool([v.combined for v in results]),
+        {
+            k: pool([v.combined_by_kind[k] for v in results if k in v.combined_by_kind])
+            for k in kinds
+        },
     )
 
 
@@ -160,45 +187,49 @@ def _cell(value: Rate) -> str:
     return f"{value.hits}/{value.n} {100 * value.rate:.1f}% ({interval})"
 
 
-def markdown(results: Sequence[Validation]) -> str:
+def markdown(results: Sequence[Validation], settings: GuardSettings) -> str:
+    total = pooled(results)
     lines = [
-        "| validated on | signal | detection (95% CI) | false positives (95% CI) |",
-        "|---|---|---|---|",
+        "# Guard classifier: leave-one-author-out validation",
+        "",
+        "Each dev file (one author) scored by an engine whose classifier was trained on the",
+        "other files only. Detected = verdict `flag` or `block`; intervals: 95% Wilson.",
+        f"Policy: assist from p = {settings.guard_classifier_assist_p}, alone "
+        f"{'on' if settings.guard_classifier_alone else 'off'} from p = "
+        f"{settings.guard_classifier_flag_p}.",
+        "",
+        "| held-back author | rules alone: detection | false positives "
+        "| rules + classifier: detection | false positives | classifier alone: detection |",
+        "|---|---|---|---|---|---|",
     ]
-    for v in results:
-        for label, (det, fp) in (
-            ("rules alone", v.rules),
-            ("classifier alone (p ≥ flag_p)", v.classifier),
-            ("rules + classifier", v.combined),
-        ):
-            lines.append(f"| {v.name} | {label} | {_cell(det)} | {_cell(fp)} |")
-    for v in results:
-        lines += [
-            "",
-            f"Rules + classifier on {v.name}, by kind:",
-            "",
-            "| kind | rate |",
-            "|---|---|",
-        ]
-        lines += [
-            f"| {kind} | {_cell(det if det.n else fp)} |"
-            for kind, (det, fp) in v.combined_by_kind.items()
-        ]
-    return "\n".join(lines)
+    for v in [*results, total]:
+        lines.append(
+            f"| {v.name} | {_cell(v.rules[0])} | {_cell(v.rules[1])} | {_cell(v.combined[0])} "
+            f"| {_cell(v.combined[1])} | {_cell(v.classifier[0])} |"
+        )
+    lines += ["", "Rules + classifier, all authors, by kind:", "", "| kind | rate |", "|---|---|"]
+    lines += [
+        f"| {kind} | {_cell(det if det.n else fp)} |"
+        for kind, (det, fp) in total.combined_by_kind.items()
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m services.guard.classifier_train",
-        description="Cross-author validation of the guard classifier on the dev material.",
+        description="Leave-one-author-out validation of the guard classifier on the dev split.",
     )
-    parser.add_argument("--data-dir", type=Path, default=GUARD_DATA_DIR)
+    parser.add_argument("--data-dir", type=Path, default=corpus.DATA_DIR)
+    parser.add_argument("--out", type=Path, default=Path("eval/results/guard-crossval.md"))
     args = parser.parse_args(argv)
-    results = [
-        validate(["dev.jsonl"], "dev_extra.jsonl", args.data_dir),
-        validate(["dev_extra.jsonl"], "dev.jsonl", args.data_dir),
-    ]
-    print(markdown(results))
+    settings = GuardSettings()
+    files = training_files(args.data_dir)
+    results = [validate(path, files, settings) for path in files.labelled]
+    text = markdown(results, settings)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(text)
     return 0
 
 

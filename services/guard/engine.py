@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas import GuardFinding, GuardVerdict, PiiRedaction
 from schemas.tickets import Severity
 from services.guard import classifier as clf
-from services.guard.encoded import encoded_payloads
+from services.guard.encoded import Payload, encoded_payloads
 from services.guard.normalize import Normalized, normalize
 from services.guard.pii import redact
 from services.guard.rules import DEFAULT_RULES_PATH, MatcherIndex, Rule, RuleSet, load_rules
@@ -106,6 +106,8 @@ class GuardEngine:
                 settings.guard_classifier_flag_p,
                 settings.guard_classifier_block_p,
                 alone=settings.guard_classifier_alone,
+                clear_p=settings.guard_classifier_clear_p,
+                clear_below=settings.guard_classifier_clear_below,
             ),
         )
         if settings.guard_classifier:
@@ -121,12 +123,13 @@ class GuardEngine:
     def check(self, text: str) -> GuardResult:
         body, hits = self._truncate(text)
         shadow = normalize(body, self._segmenter)
-        hits.extend(self._scan(body, depth=0, shadow=shadow))
+        payloads = list(encoded_payloads(body)) if self.max_decode_depth > 0 else []
+        hits.extend(self._scan(body, depth=0, shadow=shadow, payloads=payloads))
         findings, score = self._score(hits)
         if self.classifier is not None:
-            findings, score = self._classify(
-                self.classifier, shadow.text, len(body), findings, score
-            )
+            # An instruction may sit inside an encoded blob: the classifier reads those too.
+            texts = [shadow.text, *(self.shadow(payload.decoded) for payload in payloads)]
+            findings, score = self._classify(self.classifier, texts, len(body), findings, score)
         redacted = redact(body)
         return GuardResult(
             verdict=self._verdict(score),
@@ -155,9 +158,15 @@ class GuardEngine:
         rule = self._detectors.get("truncated")
         return text[:cut], [_Hit(rule, cut, len(text))] if rule else []
 
-    def _scan(self, text: str, depth: int, shadow: Normalized | None = None) -> list[_Hit]:
-        """Every rule hit in ``text`` (``shadow``: its normalised text, if already made),
-        including inside decodable payloads."""
+    def _scan(
+        self,
+        text: str,
+        depth: int,
+        shadow: Normalized | None = None,
+        payloads: list[Payload] | None = None,
+    ) -> list[_Hit]:
+        """Every rule hit in ``text`` (``shadow``, ``payloads``: its normalised text and
+        encoded payloads, if already found), including inside decodable payloads."""
         shadow = shadow or normalize(text, self._segmenter)
         hits: list[_Hit] = []
         for rule, matcher in self._index.candidates(shadow.text):
@@ -167,7 +176,7 @@ class GuardEngine:
             if trick_rule := self._detectors.get(trick.kind):
                 hits.append(_Hit(trick_rule, trick.start, trick.end))
         if depth < self.max_decode_depth:
-            for payload in encoded_payloads(text):
+            for payload in encoded_payloads(text) if payloads is None else payloads:
                 encoding_rule = self._detectors.get(payload.encoding)
                 if encoding_rule is None:
                     continue
@@ -181,15 +190,21 @@ class GuardEngine:
     def _classify(
         self,
         classifier: clf.InjectionClassifier,
-        shadow: str,
+        shadows: list[str],
         length: int,
         findings: list[GuardFinding],
         score: float,
     ) -> tuple[list[GuardFinding], float]:
-        """Adds the classifier's weight (``ClassifierPolicy``) and a whole-text finding."""
-        weight = self.classifier_policy.weight(
-            classifier.probability(shadow), self.flag_threshold, self.block_threshold
-        )
+        """Adds the classifier's weight (``ClassifierPolicy``) for the most suspicious of
+        ``shadows`` (the text and its decoded payloads) and a whole-text finding, or
+        clears weak rule findings that it judges benign (the findings stay, as evidence)."""
+        p = max(classifier.probability(shadow) for shadow in shadows)
+        if self.classifier_policy.clears(p, score, self.flag_threshold):
+            cleared = GuardFinding(
+                rule_id=clf.CLEARED_ID, kind=clf.FINDING_KIND, severity="low", start=0, end=length
+            )
+            return [*findings, cleared], round(self.flag_threshold - 0.01, 4)
+        weight = self.classifier_policy.weight(p, self.flag_threshold, self.block_threshold)
         if weight <= 0.0:
             return findings, score
         severity: Severity = (

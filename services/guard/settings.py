@@ -32,21 +32,26 @@ class GuardSettings(ServiceSettings):
     """Cache directory of the trained classifier table; unset: ``services/guard/model``."""
     guard_classifier_assist_p: float = Field(default=0.5, gt=0.0, lt=1.0)
     """Classifier probability from which it adds weight, lifting a weak rule to a flag."""
-    guard_classifier_flag_p: float = Field(default=0.95, gt=0.0, le=1.0)
+    guard_classifier_flag_p: float = Field(default=0.9, gt=0.0, le=1.0)
     """Classifier probability of its full assisting weight (with ``_ALONE``: it flags alone)."""
     guard_classifier_block_p: float = Field(default=0.995, gt=0.0, le=1.0)
     """With ``_ALONE``: classifier probability from which it blocks a ticket on its own."""
-    guard_classifier_alone: bool = False
+    guard_classifier_alone: bool = True
     """Let a confident classifier flag or block with no rule finding (off: it adds to rules)."""
+    guard_classifier_clear_p: float = Field(default=0.1, ge=0.0, lt=1.0)
+    """Classifier probability under which it clears weak rule findings (0: never clears)."""
+    guard_classifier_clear_below: float = Field(default=2.0, ge=0.0)
+    """Rule score from which the classifier never clears a ticket (strong findings stand)."""
 
     @model_validator(mode="after")
     def _thresholds_ordered(self) -> Self:
         if self.guard_flag_threshold > self.guard_block_threshold:
             raise ValueError("guard_flag_threshold must not exceed guard_block_threshold")
         if not (
-            self.guard_classifier_assist_p
+            self.guard_classifier_clear_p
+            < self.guard_classifier_assist_p
             < self.guard_classifier_flag_p
             <= self.guard_classifier_block_p
         ):
-            raise ValueError("need guard_classifier_assist_p < _flag_p <= _block_p")
+            raise ValueError("need guard_classifier_clear_p < _assist_p < _flag_p <= _block_p")
         return self

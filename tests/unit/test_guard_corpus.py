@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from services.guard.corpus import DATA_DIR, HELD_OUT, load_samples, load_split, split_files
 from services.guard.data import extra, generate
-from services.guard.evaluate import DATA_DIR, load_samples, load_split
 
 
 def committed() -> list[dict[str, str]]:
@@ -83,3 +83,64 @@ def test_the_dev_split_includes_the_extra_file_and_the_test_split_does_not() -> 
     assert {s.id for s in load_split(DATA_DIR, "test")} == {
         s.id for s in load_samples(DATA_DIR / "test.jsonl")
     }
+
+
+# --- independent authors and the held-out set ------------------------------------------
+
+FIELDS = {"id", "split", "label", "kind", "text"}
+
+
+def _records(split: str) -> list[tuple[str, dict[str, str]]]:
+    return [
+        (path.relative_to(DATA_DIR).as_posix(), json.loads(line))
+        for path in split_files(DATA_DIR, split)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def _folded(text: str) -> str:
+    """Case and whitespace folded: a copy with other line breaks is still a copy."""
+    return " ".join(text.casefold().split())
+
+
+def test_every_corpus_line_has_the_shape_its_split_says() -> None:
+    for split in ("dev", *HELD_OUT):
+        for name, record in _records(split):
+            assert set(record) == FIELDS, (name, record.get("id"))
+            assert record["split"] == split, (name, record["id"])
+            assert record["text"].strip(), (name, record["id"])
+            if record["label"] == "attack":
+                assert record["kind"] in generate.ATTACK_KINDS, (name, record["id"])
+            else:
+                assert record["label"] == "benign" and record["kind"].isidentifier()
+
+
+def test_each_author_file_is_one_author_with_attacks_and_benign_messages() -> None:
+    by_file: dict[str, Counter[str]] = {}
+    for name, record in _records("dev"):
+        by_file.setdefault(name, Counter())[record["label"]] += 1
+    authors = [name for name in by_file if name.startswith("authors/")]
+    assert len(authors) >= 6
+    for name in authors:
+        assert by_file[name]["attack"] >= 100, name
+        assert by_file[name]["benign"] >= 60, name
+
+
+def test_ids_are_unique_across_the_whole_corpus() -> None:
+    ids = Counter(r["id"] for split in ("dev", *HELD_OUT) for _, r in _records(split))
+    assert [key for key, n in ids.items() if n > 1] == []
+
+
+def test_no_held_out_text_appears_in_the_training_material() -> None:
+    dev = {_folded(r["text"]) for _, r in _records("dev")}
+    for split in HELD_OUT:
+        shared = [r["id"] for _, r in _records(split) if _folded(r["text"]) in dev]
+        assert shared == [], split
+
+
+def test_the_held_out_set_covers_every_attack_kind() -> None:
+    for split in HELD_OUT:
+        kinds = Counter(r["kind"] for _, r in _records(split) if r["label"] == "attack")
+        assert set(kinds) == set(generate.ATTACK_KINDS), split
+        assert min(kinds.values()) >= 20, split

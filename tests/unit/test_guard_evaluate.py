@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from services.guard import evaluate
+from services.guard import corpus, evaluate
+from services.guard.corpus import Sample
 from services.guard.engine import GuardEngine
-from services.guard.evaluate import Sample, markdown, report, wilson
 from services.guard.evaluate import evaluate as run_evaluation
+from services.guard.evaluate import markdown, report, wilson
 from services.guard.rules import RuleSet
 
 TINY_RULES = RuleSet.model_validate(
@@ -114,8 +115,8 @@ def test_main_writes_json_and_markdown_for_the_test_split(
 def test_bad_labels_are_rejected(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
     path.write_text(json.dumps({"id": "1", "label": "maybe", "kind": "k", "text": "t"}) + "\n")
-    with pytest.raises(ValueError, match="label"):
-        evaluate.load_samples(path)
+    with pytest.raises(corpus.CorpusError, match="label"):
+        corpus.load_samples(path)
 
 
 def _write(path: Path, samples: list[Sample], split: str) -> None:
@@ -126,46 +127,52 @@ def _write(path: Path, samples: list[Sample], split: str) -> None:
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
 
 
-def test_dev_split_adds_its_extra_file_test_split_never_does(tmp_path: Path) -> None:
+def test_dev_split_adds_its_extra_and_author_files_test_split_never_does(tmp_path: Path) -> None:
     _write(tmp_path / "dev.jsonl", SAMPLES[:2], "dev")
     _write(tmp_path / "dev_extra.jsonl", [Sample("x1", "benign", "bug", "crash")], "dev")
+    (tmp_path / "authors").mkdir()
+    _write(tmp_path / "authors" / "b.jsonl", [Sample("y2", "benign", "bug", "fps")], "dev")
+    _write(tmp_path / "authors" / "a.jsonl", [Sample("y1", "benign", "bug", "ping")], "dev")
     _write(tmp_path / "test.jsonl", SAMPLES[2:4], "test")
     _write(tmp_path / "test_extra.jsonl", [Sample("x2", "benign", "bug", "lag")], "test")
-    assert [s.id for s in evaluate.load_split(tmp_path, "dev")] == ["a1", "a2", "x1"]
-    assert [s.id for s in evaluate.load_split(tmp_path, "test")] == ["a3", "b1"]
+    dev = corpus.load_split(tmp_path, "dev")
+    assert [s.id for s in dev] == ["a1", "a2", "x1", "y1", "y2"]
+    assert [s.id for s in corpus.load_split(tmp_path, "test")] == ["a3", "b1"]
 
 
-def test_dev_split_without_an_extra_file_is_just_dev(tmp_path: Path) -> None:
+def test_dev_split_without_extra_files_is_just_dev(tmp_path: Path) -> None:
     _write(tmp_path / "dev.jsonl", SAMPLES[:2], "dev")
-    assert [s.id for s in evaluate.load_split(tmp_path, "dev")] == ["a1", "a2"]
+    assert [s.id for s in corpus.load_split(tmp_path, "dev")] == ["a1", "a2"]
+
+
+def test_a_split_without_its_first_file_is_an_error(tmp_path: Path) -> None:
+    _write(tmp_path / "dev_extra.jsonl", SAMPLES[:2], "dev")
+    assert corpus.split_files(tmp_path, "dev") == []
+    with pytest.raises(corpus.CorpusError, match="no corpus files for split 'dev'"):
+        corpus.load_split(tmp_path, "dev")
 
 
 def test_an_id_used_twice_across_a_splits_files_is_rejected(tmp_path: Path) -> None:
     _write(tmp_path / "dev.jsonl", SAMPLES[:2], "dev")
     _write(tmp_path / "dev_extra.jsonl", [Sample("a1", "benign", "bug", "crash")], "dev")
-    with pytest.raises(ValueError, match="duplicate sample id 'a1'"):
-        evaluate.load_split(tmp_path, "dev")
+    with pytest.raises(corpus.CorpusError, match="duplicate sample id 'a1'"):
+        corpus.load_split(tmp_path, "dev")
 
 
 def test_main_evaluates_both_held_out_sets_into_their_own_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = tmp_path / "data"
-    data.mkdir()
+    (data / "heldout").mkdir(parents=True)
     _write(data / "test.jsonl", SAMPLES, "test")
-    _write(data / "heldout_v2.jsonl", SAMPLES[:2], "test2")
+    _write(data / "heldout" / "v3a.jsonl", SAMPLES[:1], "test3")
+    _write(data / "heldout" / "v3b.jsonl", [SAMPLES[1]], "test3")
     _write(data / "dev.jsonl", SAMPLES, "dev")
     monkeypatch.setattr(evaluate.GuardEngine, "from_settings", lambda _s: GuardEngine(TINY_RULES))
     out = tmp_path / "results"
     assert evaluate.main(["--data-dir", str(data), "--out-dir", str(out)]) == 0
     first = json.loads((out / "guard-eval.json").read_text())
-    second = json.loads((out / "guard-eval-v2.json").read_text())
+    second = json.loads((out / "guard-eval-v3.json").read_text())
     assert (first["split"], first["detection"]["n"]) == ("test", 3)
-    assert (second["split"], second["detection"]["n"]) == ("test2", 2)
-    assert (out / "guard-eval-v2.md").read_text().startswith("# Input guard evaluation (test2")
-    assert sorted(p.name for p in out.iterdir()) == [
-        "guard-eval-v2.json",
-        "guard-eval-v2.md",
-        "guard-eval.json",
-        "guard-eval.md",
-    ]
+    assert (second["split"], second["detection"]["n"]) == ("test3", 2)
+    assert (out / "guard-eval-v3.md").read_text().startswith("# Input guard evaluation (test3")

@@ -1,0 +1,86 @@
+"""The guard's labelled red-team corpus: which files make which split, and how they load.
+
+Files (one JSON object per line: ``id``, ``split``, ``label``, ``kind``, ``text``):
+
+- ``dev.jsonl`` / ``test.jsonl``: the generator's two halves (``data/generate.py``);
+- ``dev_extra.jsonl``: hard dev material (``data/extra.py``);
+- ``authors/*.jsonl``: messages hand-written by independent authors, one file each
+  (a security researcher, a fraudster, a multilingual author, ...), each of whom saw
+  neither the rules nor anybody else's messages. Also the retired second held-out
+  set (``authors/redteam_v2.jsonl``), spent once its figures had been looked at;
+- ``heldout/*.jsonl``: the current held-out set, written by two more independent
+  red-teamers and evaluated once the rules and the classifier were frozen.
+
+The rules and the classifier learn from ``dev`` only. Each dev file is also one fold
+of the cross-author validation (``classifier_train.py``): how well the classifier
+does on an author it never trained on is the figure that predicts the held-out one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+DATA_DIR = Path(__file__).parent / "data"
+
+Label = Literal["attack", "benign"]
+
+#: Glob patterns (under the data dir) of each split's files; the first must match.
+SPLIT_PATTERNS: dict[str, tuple[str, ...]] = {
+    "dev": ("dev.jsonl", "dev_extra.jsonl", "authors/*.jsonl"),
+    "test": ("test.jsonl",),
+    "test3": ("heldout/*.jsonl",),
+}
+#: Splits that are never trained or tuned on. ``test`` (the generator's held-out half)
+#: was looked at during earlier tuning rounds; ``test3`` is the current unseen set.
+HELD_OUT = ("test3", "test")
+
+
+class CorpusError(ValueError):
+    """A corpus file or split that cannot be used as it is."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    id: str
+    label: Label
+    kind: str
+    text: str
+
+
+def split_files(data_dir: Path, split: str) -> list[Path]:
+    """The split's corpus files in a stable order; empty when its first pattern matches none."""
+    first, *extras = SPLIT_PATTERNS[split]
+    if not sorted(data_dir.glob(first)):
+        return []
+    return [path for pattern in (first, *extras) for path in sorted(data_dir.glob(pattern))]
+
+
+def load_samples(path: Path) -> list[Sample]:
+    """Corpus lines ``{"id", "label", "kind", "text"}``; anything else is an error."""
+    samples = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            if item.get("label") not in ("attack", "benign"):
+                raise CorpusError(f"{path}:{number}: label must be 'attack' or 'benign'")
+            samples.append(Sample(item["id"], item["label"], item["kind"], item["text"]))
+    return samples
+
+
+def load_split(data_dir: Path, split: str) -> list[Sample]:
+    """Every sample of ``split``; an id used twice across its files is an error."""
+    files = split_files(data_dir, split)
+    if not files:
+        raise CorpusError(f"no corpus files for split {split!r} under {data_dir}")
+    samples = [s for path in files for s in load_samples(path)]
+    seen: set[str] = set()
+    for sample in samples:
+        if sample.id in seen:
+            raise CorpusError(f"duplicate sample id {sample.id!r} in split {split!r}")
+        seen.add(sample.id)
+    return samples
