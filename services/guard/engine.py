@@ -3,7 +3,9 @@
 Scoring is additive so that no single weak keyword decides: every rule that
 fires adds its weight once (however often it matched), amplifier rules
 (evasion tricks, encodings) add theirs only when some other rule fired, and
-the total is compared with the flag and block thresholds.
+the total is compared with the flag and block thresholds. The optional classifier
+(``classifier.ClassifierPolicy``) then adds to that score, decides alone when
+confident, or clears weak findings it judges benign (players quoting an attack).
 """
 
 from __future__ import annotations
