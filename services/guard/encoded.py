@@ -1,9 +1,9 @@
-"""Encoded payloads: base64, hex and percent-encoded text hidden in a message.
+"""Encoded payloads: base64, base32, hex and percent-encoded text hidden in a message.
 
 Only blobs that decode to mostly printable UTF-8 are returned; the engine then
 runs the rules on the decoded text, so a random token, a JWT header, a hash or
 binary data never counts, while "aWdub3JlIGFsbC...", "69676e6f7265..." or
-"ignore%20all%20previous..." does.
+"ignore%20all%20previous..." does. Ciphers and spelled-out codes are in ``ciphers.py``.
 """
 
 from __future__ import annotations
@@ -20,18 +20,40 @@ from urllib.parse import unquote
 #: are all shorter holds neither, which spares most texts both scans.
 _MIN_BLOB = 16
 _BLOB = re.compile(
-    rf"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{{{_MIN_BLOB},}}={{0,2}}(?![A-Za-z0-9+/=_-])"
+    rf"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{{{_MIN_BLOB},}}={{0,2}}(?![A-Za-z0-9+/=_-])"
 )
+#: Upper-case base32 ("IRUXGYLC..."); also valid base64, which decodes it to bytes, not text.
+_BASE32 = re.compile(rf"(?<![A-Za-z0-9+/=])[A-Z2-7]{{{_MIN_BLOB},}}={{0,6}}(?![A-Za-z0-9+/=])")
+#: Hex bytes written apart: "69 67 6e ...", "69:67:6e", "0x49, 0x67", "6967206e 6f726520".
+_HEX_GROUP = r"(?:0x)?(?:[0-9A-Fa-f]{2}){1,4}"
+_SPACED_HEX = re.compile(
+    rf"(?<![0-9A-Za-z:])(?:{_HEX_GROUP}(?:[ :]|, ?)){{7,}}{_HEX_GROUP}(?![0-9A-Za-z:])"
+)
+_HEX_SEPARATORS = re.compile(r"0x|[ :,]")
 #: Even-length hex runs; hashes decode to binary and are dropped by the readability check.
 _HEX = re.compile(rf"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{{2}}){{{_MIN_BLOB // 2},}}(?![0-9A-Za-z])")
 #: A token with at least two %XX escapes (URL query values, form posts).
 _PERCENT = re.compile(r"[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*")
 _MIN_DECODED = 8
 _PRINTABLE_SHARE = 0.9
-_MAX_BLOBS = 20
+MAX_PAYLOADS = 20
 
 
-Encoding = Literal["base64", "hex", "url_encoded"]
+Encoding = Literal[
+    "base64",
+    "base32",
+    "hex",
+    "url_encoded",
+    # ciphers.py
+    "caesar",
+    "atbash",
+    "reversed",
+    "morse",
+    "nato",
+    "char_codes",
+    "escaped",
+    "split_letters",
+]
 
 
 @dataclass(frozen=True)
@@ -66,14 +88,30 @@ def _decode(blob: str) -> str | None:
     return _readable(raw)
 
 
+def _decode32(blob: str) -> str | None:
+    body = blob.rstrip("=")
+    try:
+        raw = base64.b32decode(body + "=" * (-len(body) % 8))
+    except binascii.Error:
+        return None
+    return _readable(raw)
+
+
 def _candidates(text: str) -> Iterator[Payload]:
     if max(map(len, text.split()), default=0) >= _MIN_BLOB:
+        for match in _BASE32.finditer(text):
+            if (decoded := _decode32(match.group())) is not None:
+                yield Payload(match.start(), match.end(), decoded, "base32")
         for match in _BLOB.finditer(text):
             if (decoded := _decode(match.group())) is not None:
                 yield Payload(match.start(), match.end(), decoded, "base64")
         for match in _HEX.finditer(text):
             if (decoded := _readable(bytes.fromhex(match.group()))) is not None:
                 yield Payload(match.start(), match.end(), decoded, "hex")
+    for match in _SPACED_HEX.finditer(text):
+        blob = _HEX_SEPARATORS.sub("", match.group())
+        if (decoded := _readable(bytes.fromhex(blob))) is not None:
+            yield Payload(match.start(), match.end(), decoded, "hex")
     if "%" in text:
         for match in _PERCENT.finditer(text):
             decoded = unquote(match.group().replace("+", " "), errors="replace")
@@ -81,19 +119,23 @@ def _candidates(text: str) -> Iterator[Payload]:
                 yield Payload(match.start(), match.end(), decoded, "url_encoded")
 
 
+#: A blob valid in several alphabets is reported once, in the most specific one.
+_PRECEDENCE: dict[Encoding, int] = {"hex": 0, "base32": 1}
+
+
 def encoded_payloads(text: str) -> Iterator[Payload]:
     """Readable encoded payloads in ``text`` (at most a handful, to bound the work).
 
-    A run of hex digits is also valid base64; it is reported once, as hex, when it
-    decodes as hex.
+    A run of hex digits is also valid base64 (and upper-case base32 too); it is reported
+    once, as hex (or base32), when it decodes as such.
     """
     found = 0
     taken: set[tuple[int, int]] = set()
-    for payload in sorted(_candidates(text), key=lambda p: p.encoding != "hex"):
+    for payload in sorted(_candidates(text), key=lambda p: _PRECEDENCE.get(p.encoding, 2)):
         if (payload.start, payload.end) in taken:
             continue
         taken.add((payload.start, payload.end))
         yield payload
         found += 1
-        if found == _MAX_BLOBS:
+        if found == MAX_PAYLOADS:
             return

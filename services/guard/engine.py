@@ -10,14 +10,17 @@ confident, or clears weak findings it judges benign (players quoting an attack).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas import GuardFinding, GuardVerdict, PiiRedaction
 from schemas.tickets import Severity
 from services.guard import classifier as clf
-from services.guard.encoded import Payload, encoded_payloads
+from services.guard.ciphers import prose_ciphers, spelled_codes
+from services.guard.encoded import MAX_PAYLOADS, Payload, encoded_payloads
 from services.guard.normalize import Normalized, normalize
 from services.guard.pii import redact
 from services.guard.rules import DEFAULT_RULES_PATH, MatcherIndex, Rule, RuleSet, load_rules
@@ -125,12 +128,13 @@ class GuardEngine:
     def check(self, text: str) -> GuardResult:
         body, hits = self._truncate(text)
         shadow = normalize(body, self._segmenter)
-        payloads = list(encoded_payloads(body)) if self.max_decode_depth > 0 else []
+        payloads = self._payloads(body) if self.max_decode_depth > 0 else []
         hits.extend(self._scan(body, depth=0, shadow=shadow, payloads=payloads))
         findings, score = self._score(hits)
         if self.classifier is not None:
             # An instruction may sit inside an encoded blob: the classifier reads those too.
-            texts = [shadow.text, *(self.shadow(payload.decoded) for payload in payloads)]
+            decoded = self._decoded(payloads, depth=1)
+            texts = [shadow.text, *(self.shadow(text) for text in decoded)]
             findings, score = self._classify(self.classifier, texts, len(body), findings, score)
         redacted = redact(body)
         return GuardResult(
@@ -141,6 +145,20 @@ class GuardEngine:
             pii=redacted.items,
             pii_values=redacted.mapping,
         )
+
+    def _payloads(self, text: str) -> list[Payload]:
+        """Encoded blobs, spelled-out codes and prose ciphers in ``text`` (bounded)."""
+        found = chain(
+            encoded_payloads(text), spelled_codes(text), prose_ciphers(text, self._segmenter.words)
+        )
+        return list(islice(found, MAX_PAYLOADS))
+
+    def _decoded(self, payloads: list[Payload], depth: int) -> Iterator[str]:
+        """The decoded texts of ``payloads`` and of the payloads nested in them."""
+        for payload in payloads:
+            yield payload.decoded
+            if depth < self.max_decode_depth:
+                yield from self._decoded(self._payloads(payload.decoded), depth + 1)
 
     def _verdict(self, score: float) -> GuardVerdict:
         if score >= self.block_threshold:
@@ -178,7 +196,7 @@ class GuardEngine:
             if trick_rule := self._detectors.get(trick.kind):
                 hits.append(_Hit(trick_rule, trick.start, trick.end))
         if depth < self.max_decode_depth:
-            for payload in encoded_payloads(text) if payloads is None else payloads:
+            for payload in self._payloads(text) if payloads is None else payloads:
                 encoding_rule = self._detectors.get(payload.encoding)
                 if encoding_rule is None:
                     continue

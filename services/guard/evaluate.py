@@ -1,7 +1,7 @@
 """``make guard-eval``: the guard measured on its held-out red-team corpus.
 
 Runs the engine (rules + scoring, as shipped) over the held-out splits of
-``corpus.py``: ``test3`` (the current unseen set, ``data/heldout/``, written by two
+``corpus.py``: ``test4`` (the current unseen set, ``data/heldout/``, written by two
 independent red-teamers) and ``test`` (the generator's held-out half, looked at in
 earlier tuning rounds), and reports for each, with 95% Wilson intervals:
 
@@ -12,8 +12,9 @@ earlier tuning rounds), and reports for each, with 95% Wilson intervals:
   process (one core), over the whole split, best of a few rounds.
 
 Rules and classifier learn from the ``dev`` split only; ``--split dev`` shows what
-to work on, with the misses. Results go to ``eval/results/guard-eval-v3.{json,md}``
-(test3) and ``guard-eval.{json,md}`` (test).
+to work on, with the misses. Results go to ``eval/results/guard-eval-v4.{json,md}``
+(test4) and ``guard-eval.{json,md}`` (test); ``guard-eval-v3.*`` is the record of the
+previous held-out set (now training material), kept as it was measured.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ TARGET_FALSE_POSITIVE = 0.02
 TARGET_THROUGHPUT = 2000.0
 
 #: Where each held-out split's results go (under ``eval/results/``).
-RESULT_STEMS = {"test3": "guard-eval-v3", "test": "guard-eval"}
+RESULT_STEMS = {"test4": "guard-eval-v4", "test": "guard-eval"}
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--split",
         choices=sorted(SPLIT_PATTERNS),
         action="append",
-        help="repeatable; default: both held-out splits (test, test3), written to eval/results/",
+        help="repeatable; default: both held-out splits (test, test4), written to eval/results/",
     )
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)

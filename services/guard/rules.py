@@ -27,7 +27,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from schemas.tickets import Severity
-from services.guard.normalize import fold_char
+from services.guard.encoded import Encoding
+from services.guard.normalize import TrickKind, fold_char
 
 RuleKind = Literal[
     "instruction_override",
@@ -42,18 +43,9 @@ RuleKind = Literal[
     "obfuscation",
     "length",
 ]
-#: Built-in detectors; the first five are the tricks :func:`normalize` reports.
-Detector = Literal[
-    "invisible",
-    "tag_text",
-    "mixed_script",
-    "spaced_letters",
-    "leetspeak",
-    "base64",
-    "hex",
-    "url_encoded",
-    "truncated",
-]
+#: Built-in detectors: the tricks :func:`normalize` reports, the payload encodings the
+#: engine decodes (``encoded.py``, ``ciphers.py``), and truncation of an over-long text.
+Detector = Literal[TrickKind, Encoding, "truncated"]
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yaml")
 

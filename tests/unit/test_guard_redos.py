@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 import pytest
 
+from services.guard import ciphers
+from services.guard.engine import GuardEngine
 from services.guard.normalize import normalize
 from services.guard.rules import DEFAULT_RULES_PATH, expand_pattern, load_rules
 
@@ -87,3 +89,42 @@ def test_the_old_expansion_was_catastrophic_so_the_limit_can_trip() -> None:
     regex = re.compile(r"(^|\n)(\S+\s*){0,3}?(system)\s*(message)\s*:")
     with pytest.raises(TooSlow), time_limit(0.2):
         regex.search("a" * 8000)
+
+
+#: Inputs shaped for the payload decoders' patterns (numbers, Morse, escapes, NATO words).
+DECODER_INPUTS = {
+    **RAW,
+    "one long number": "1" * 8000,
+    "spaced digits": "1 " * 4000,
+    "dashed numbers": "12-" * 2600,
+    "morse": ".- " * 2600,
+    "quoted-printable": "=41" * 2600,
+    "hex escapes": "\\x41" * 2000,
+    "entities": "&#65;" * 1600,
+    "nato words": "alpha " * 1300,
+    "emoji between letters": "a\U0001f3ae" * 4000,
+    "regional letters": "\U0001f1e6 " * 2600,
+    "right-to-left": "\u202e" + "ab " * 2600,
+    "unknown words": "xyz " * 2000,
+    "upper-case letters": "A" * 8000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(DECODER_INPUTS))
+def test_payload_decoders_run_in_linear_time_on_hostile_input(name: str) -> None:
+    engine = GuardEngine(load_rules(DEFAULT_RULES_PATH))
+    text = DECODER_INPUTS[name]
+    try:
+        with time_limit(LIMIT_S):
+            engine.check(text)
+    except TooSlow:
+        pytest.fail(f"the engine takes over {LIMIT_S}s on {name!r}")
+
+
+def test_a_number_run_is_looked_for_only_from_its_first_digit() -> None:
+    """Without the look-behind, every digit of a long number starts a quadratic retry."""
+    slow = re.compile(r"(?:\d+(?:[ \t,]+|[ \t]*[-/][ \t]*)){5,}\d+")
+    with pytest.raises(TooSlow), time_limit(0.2):
+        slow.search("1" * 8000)
+    with time_limit(0.2):
+        assert ciphers._NUMBER_RUN.search("1" * 8000) is None
