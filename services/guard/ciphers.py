@@ -2,10 +2,11 @@
 
 ``encoded.py`` finds blobs with a fixed alphabet (base64, hex, ...). The codes here
 look like prose or punctuation instead: Caesar shifts (rot13 and the other 24),
-Atbash, reversed text, Morse, the NATO spelling alphabet, binary or decimal
-character codes, and escapes (``\\x69``, ``\\u0069``, ``&#105;``). Each decoder
-yields :class:`~services.guard.encoded.Payload` objects, so the engine scans and
-classifies the decoded text like any other payload.
+Atbash, reversed text, Morse, the NATO spelling alphabet, binary, decimal or octal
+character codes, A1Z26, escapes (``\\x69``, ``\\u0069``, ``&#105;``, quoted-printable
+``=69``), letters split by emoji, regional-indicator letters and right-to-left
+overrides. Each decoder yields :class:`~services.guard.encoded.Payload` objects, so
+the engine scans and classifies the decoded text like any other payload.
 
 Prose ciphers are recognised by vocabulary, not by a marker: a clause whose words
 are mostly unknown is decoded by every shift, by Atbash and by reversal, and kept
