@@ -207,7 +207,10 @@ def _unescape(match: re.Match[str]) -> str:
 
 
 def _a1z26(blob: str) -> str:
-    words = re.split(r"\s*/\s*|\s{2,}", blob.strip())
+    # "18-5-6 1-12-12": dashes join letters, so a space ends a word; "9 7 14 / 1 12":
+    # spaces join letters, so only a slash or a wider gap does.
+    gap = r"\s*/\s*|\s+" if re.search(r"\d-\d", blob) else r"\s*/\s*|\s{2,}"
+    words = re.split(gap, blob.strip())
     return " ".join(
         "".join(chr(ord("a") + int(n) - 1) for n in re.findall(r"\d+", word)) for word in words
     )

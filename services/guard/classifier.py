@@ -159,7 +159,7 @@ class ClassifierPolicy:
     """
 
     assist_p: float = 0.5
-    flag_p: float = 0.87
+    flag_p: float = 0.85
     block_p: float = 0.995
     alone: bool = True
     clear_p: float = 0.2

@@ -45,7 +45,9 @@ CONFUSABLES: dict[str, str] = {
     # Latin extensions that read as plain letters
     "ı": "i", "ȷ": "j", "ɑ": "a", "ʟ": "l", "ɪ": "i", "ᴏ": "o", "ꜱ": "s",
 }  # fmt: skip
-_CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
+#: Greek capitals whose lowercase no longer looks like the Latin letter ("ΝΥΜΗ" reads
+#: "NYMH", "νυμη" does not), folded from the original character instead.
+UPPER_CONFUSABLES: dict[str, str] = {"Η": "h", "Μ": "m", "Ν": "n", "Υ": "y", "Ζ": "z"}
 
 #: Leetspeak symbols and the letters they stand for.
 LEET: dict[str, str] = {
@@ -256,19 +258,28 @@ def _rewrite(
     return "".join(pieces), new_origin
 
 
-def _fold_confusables(text: str, origin: Sequence[int], tricks: list[Trick]) -> str:
-    """Step 2: fold look-alikes inside words made only of ASCII letters and look-alikes."""
+def _fold_confusables(
+    text: str, origin: Sequence[int], tricks: list[Trick], source: str
+) -> str:
+    """Step 2: fold look-alikes inside words made only of ASCII letters and look-alikes
+    (``source``: the original text, whose capitals decide some look-alikes)."""
     if text.isascii():
         return text
 
     def fold(match: re.Match[str]) -> str | None:
         word = match.group()
-        if word.isascii() or not all(c.isascii() or c in CONFUSABLES for c in word):
+        if word.isascii():
             return None
+        start, end = match.span()
+        letters = []
+        for index, char in enumerate(word, start):
+            latin = UPPER_CONFUSABLES.get(source[origin[index]]) or CONFUSABLES.get(char)
+            if latin is None and not char.isascii():
+                return None
+            letters.append(latin or char)
         if any(c.isascii() for c in word):
-            start, end = match.span()
             tricks.append(Trick("mixed_script", origin[start], origin[end - 1] + 1))
-        return word.translate(_CONFUSABLE_TABLE)
+        return "".join(letters)
 
     folded, _ = _rewrite(text, origin, _WORD, fold)  # one-to-one: origin is unchanged
     return folded
@@ -390,7 +401,7 @@ def normalize(text: str, segmenter: Segmenter | None = None) -> Normalized:
     """
     tricks: list[Trick] = []
     shadow, origin = _fold_chars(text, tricks)
-    shadow = _fold_confusables(shadow, origin, tricks)
+    shadow = _fold_confusables(shadow, origin, tricks, text)
     shadow, origin = _join_spaced(shadow, origin, tricks, segmenter or default_segmenter())
     shadow = _fold_leet(shadow, origin, tricks)
     shadow, origin = _collapse_whitespace(shadow, origin)

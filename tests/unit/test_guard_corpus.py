@@ -123,7 +123,7 @@ def test_each_author_file_is_one_author_with_attacks_and_benign_messages() -> No
     authors = [name for name in by_file if name.startswith("authors/")]
     assert len(authors) >= 6
     for name in authors:
-        assert by_file[name]["attack"] >= 100, name
+        assert by_file[name]["attack"] >= 50, name
         assert by_file[name]["benign"] >= 60, name
 
 
