@@ -153,9 +153,9 @@ class ClassifierPolicy:
     trained on such reports, tells them apart; strong rule findings stand.
     The defaults come from the leave-one-author-out validation
     (``classifier_train.py``): the most detection at no more than 2% false positives
-    pooled over all authors. The rules alone caught only 33-74% of each new author's
-    attacks (2.0% false positives); with the classifier, trained on the other authors,
-    89.3% at 2.0%.
+    pooled over all authors (``eval/results/guard-crossval.md``: the rules alone catch a
+    fifth to three quarters of each new author's attacks; the classifier, trained on the
+    other authors, most of the rest).
     """
 
     assist_p: float = 0.5
