@@ -258,9 +258,7 @@ def _rewrite(
     return "".join(pieces), new_origin
 
 
-def _fold_confusables(
-    text: str, origin: Sequence[int], tricks: list[Trick], source: str
-) -> str:
+def _fold_confusables(text: str, origin: Sequence[int], tricks: list[Trick], source: str) -> str:
     """Step 2: fold look-alikes inside words made only of ASCII letters and look-alikes
     (``source``: the original text, whose capitals decide some look-alikes)."""
     if text.isascii():
