@@ -158,8 +158,8 @@ class ClassifierPolicy:
     other authors, most of the rest).
     """
 
-    assist_p: float = 0.5
-    flag_p: float = 0.85
+    assist_p: float = 0.6
+    flag_p: float = 0.87
     block_p: float = 0.995
     alone: bool = True
     clear_p: float = 0.2

@@ -30,9 +30,9 @@ class GuardSettings(ServiceSettings):
     """Add the local injection classifier's opinion to the rules' score (catches new wordings)."""
     guard_classifier_dir: Path | None = None
     """Cache directory of the trained classifier table; unset: ``services/guard/model``."""
-    guard_classifier_assist_p: float = Field(default=0.5, gt=0.0, lt=1.0)
+    guard_classifier_assist_p: float = Field(default=0.6, gt=0.0, lt=1.0)
     """Classifier probability from which it adds weight, lifting a weak rule to a flag."""
-    guard_classifier_flag_p: float = Field(default=0.85, gt=0.0, le=1.0)
+    guard_classifier_flag_p: float = Field(default=0.87, gt=0.0, le=1.0)
     """Classifier probability of its full assisting weight (with ``_ALONE``: it flags alone)."""
     guard_classifier_block_p: float = Field(default=0.995, gt=0.0, le=1.0)
     """With ``_ALONE``: classifier probability from which it blocks a ticket on its own."""
