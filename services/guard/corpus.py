@@ -7,9 +7,9 @@ Files (one JSON object per line: ``id``, ``split``, ``label``, ``kind``, ``text`
 - ``authors/*.jsonl``: messages hand-written by independent authors, one file each
   (a security researcher, a fraudster, a multilingual author, ...), each of whom saw
   neither the rules nor anybody else's messages. Also the retired held-out sets
-  (``authors/redteam_v2.jsonl``, ``authors/redteam_v{3,4,5}{a,b}.jsonl``), spent once
+  (``authors/redteam_v2.jsonl``, ``authors/redteam_v{3,4,5,6}{a,b}.jsonl``), spent once
   their figures had been looked at;
-- ``heldout/*.jsonl``: the current held-out set (``test6``), written by two more
+- ``heldout/*.jsonl``: the current held-out set (``test7``), written by two more
   independent red-teamers and evaluated once the rules and the classifier were frozen.
 
 The rules and the classifier learn from ``dev`` only. Each dev file is also one fold
@@ -32,11 +32,11 @@ Label = Literal["attack", "benign"]
 SPLIT_PATTERNS: dict[str, tuple[str, ...]] = {
     "dev": ("dev.jsonl", "dev_extra.jsonl", "authors/*.jsonl"),
     "test": ("test.jsonl",),
-    "test6": ("heldout/*.jsonl",),
+    "test7": ("heldout/*.jsonl",),
 }
 #: Splits that are never trained or tuned on. ``test`` (the generator's held-out half)
-#: was looked at during earlier tuning rounds; ``test6`` is the current unseen set.
-HELD_OUT = ("test6", "test")
+#: was looked at during earlier tuning rounds; ``test7`` is the current unseen set.
+HELD_OUT = ("test7", "test")
 
 
 class CorpusError(ValueError):

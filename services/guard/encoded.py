@@ -113,10 +113,22 @@ def _candidates(text: str) -> Iterator[Payload]:
         if (decoded := _readable(bytes.fromhex(blob))) is not None:
             yield Payload(match.start(), match.end(), decoded, "hex")
     if "%" in text:
-        for match in _PERCENT.finditer(text):
-            decoded = unquote(match.group().replace("+", " "), errors="replace")
-            if len(decoded) >= _MIN_DECODED:
-                yield Payload(match.start(), match.end(), decoded, "url_encoded")
+        yield from _percent_encoded(text)
+
+
+def _percent_encoded(text: str) -> Iterator[Payload]:
+    """Percent-encoded tokens; words escaped one by one ("%49%67%6E... the above and
+    %72%65...") are too short alone, so the lines holding them are also read whole."""
+    matches = list(_PERCENT.finditer(text))
+    for match in matches:
+        decoded = unquote(match.group().replace("+", " "), errors="replace")
+        if len(decoded) >= _MIN_DECODED:
+            yield Payload(match.start(), match.end(), decoded, "url_encoded")
+    if len(matches) >= 2:
+        start = text.rfind("\n", 0, matches[0].start()) + 1
+        end = text.find("\n", matches[-1].end())
+        end = len(text) if end < 0 else end
+        yield Payload(start, end, unquote(text[start:end], errors="replace"), "url_encoded")
 
 
 #: A blob valid in several alphabets is reported once, in the most specific one.

@@ -1,7 +1,7 @@
 """``make guard-eval``: the guard measured on its held-out red-team corpus.
 
 Runs the engine (rules + scoring, as shipped) over the held-out splits of
-``corpus.py``: ``test6`` (the current unseen set, ``data/heldout/``, written by two
+``corpus.py``: ``test7`` (the current unseen set, ``data/heldout/``, written by two
 independent red-teamers) and ``test`` (the generator's held-out half, looked at in
 earlier tuning rounds), and reports for each, with 95% Wilson intervals:
 
@@ -12,8 +12,8 @@ earlier tuning rounds), and reports for each, with 95% Wilson intervals:
   process (one core), over the whole split, best of a few rounds.
 
 Rules and classifier learn from the ``dev`` split only; ``--split dev`` shows what
-to work on, with the misses. Results go to ``eval/results/guard-eval-v6.{json,md}``
-(test6) and ``guard-eval.{json,md}`` (test); ``guard-eval-v{3,4,5}.*`` are
+to work on, with the misses. Results go to ``eval/results/guard-eval-v7.{json,md}``
+(test7) and ``guard-eval.{json,md}`` (test); ``guard-eval-v{3,4,5,6}.*`` are
 the records of the previous held-out sets (now training material), kept as they were measured.
 """
 
@@ -49,7 +49,7 @@ TARGET_FALSE_POSITIVE = 0.02
 TARGET_THROUGHPUT = 2000.0
 
 #: Where each held-out split's results go (under ``eval/results/``).
-RESULT_STEMS = {"test6": "guard-eval-v6", "test": "guard-eval"}
+RESULT_STEMS = {"test7": "guard-eval-v7", "test": "guard-eval"}
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--split",
         choices=sorted(SPLIT_PATTERNS),
         action="append",
-        help="repeatable; default: both held-out splits (test, test6), written to eval/results/",
+        help="repeatable; default: both held-out splits (test, test7), written to eval/results/",
     )
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)

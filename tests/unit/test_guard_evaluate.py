@@ -165,14 +165,14 @@ def test_main_evaluates_both_held_out_sets_into_their_own_files(
     data = tmp_path / "data"
     (data / "heldout").mkdir(parents=True)
     _write(data / "test.jsonl", SAMPLES, "test")
-    _write(data / "heldout" / "v6a.jsonl", SAMPLES[:1], "test6")
-    _write(data / "heldout" / "v6b.jsonl", [SAMPLES[1]], "test6")
+    _write(data / "heldout" / "v7a.jsonl", SAMPLES[:1], "test7")
+    _write(data / "heldout" / "v7b.jsonl", [SAMPLES[1]], "test7")
     _write(data / "dev.jsonl", SAMPLES, "dev")
     monkeypatch.setattr(evaluate.GuardEngine, "from_settings", lambda _s: GuardEngine(TINY_RULES))
     out = tmp_path / "results"
     assert evaluate.main(["--data-dir", str(data), "--out-dir", str(out)]) == 0
     first = json.loads((out / "guard-eval.json").read_text())
-    second = json.loads((out / "guard-eval-v6.json").read_text())
+    second = json.loads((out / "guard-eval-v7.json").read_text())
     assert (first["split"], first["detection"]["n"]) == ("test", 3)
-    assert (second["split"], second["detection"]["n"]) == ("test6", 2)
-    assert (out / "guard-eval-v6.md").read_text().startswith("# Input guard evaluation (test6")
+    assert (second["split"], second["detection"]["n"]) == ("test7", 2)
+    assert (out / "guard-eval-v7.md").read_text().startswith("# Input guard evaluation (test7")
