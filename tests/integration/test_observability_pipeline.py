@@ -180,7 +180,10 @@ def test_a_human_decision_continues_the_ticket_trace(run: Run) -> None:
     ep = run.pipeline.endpoints
     auth = {"Authorization": "Bearer demo-token"}
     ticket_id = run.posted["injection"].ticket_id
-    items = httpx.get(f"{ep.approval_api_url}/v1/pending", headers=auth).json()["items"]
+    # The session's Redis holds other tests' items too, soonest deadline first: this
+    # ticket's is the newest, so the default page of 100 may not reach it.
+    listed = httpx.get(f"{ep.approval_api_url}/v1/pending", headers=auth, params={"limit": 1000})
+    items = listed.json()["items"]
     (item,) = [i for i in items if i["ticket_id"] == ticket_id]
     decided = httpx.post(
         f"{ep.approval_api_url}/v1/pending/{item['action_id']}/reject",
