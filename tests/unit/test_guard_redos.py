@@ -91,7 +91,8 @@ def test_the_old_expansion_was_catastrophic_so_the_limit_can_trip() -> None:
         regex.search("a" * 8000)
 
 
-#: Inputs shaped for the payload decoders' patterns (numbers, Morse, escapes, NATO words).
+#: Inputs shaped for the decoders' and the normaliser's patterns (numbers, Morse, escapes,
+#: NATO words, hyphens).
 DECODER_INPUTS = {
     **RAW,
     "one long number": "1" * 8000,
@@ -107,6 +108,8 @@ DECODER_INPUTS = {
     "right-to-left": "\u202e" + "ab " * 2600,
     "unknown words": "xyz " * 2000,
     "upper-case letters": "A" * 8000,
+    "percent escapes": "%41 " * 2000,
+    "hyphenated pieces": "ab-" * 2600 + "1",
 }
 
 
