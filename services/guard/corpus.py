@@ -7,14 +7,15 @@ Files (one JSON object per line: ``id``, ``split``, ``label``, ``kind``, ``text`
 - ``authors/*.jsonl``: messages hand-written by independent authors, one file each
   (a security researcher, a fraudster, a multilingual author, ...), each of whom saw
   neither the rules nor anybody else's messages. Also the retired held-out sets
-  (``authors/redteam_v2.jsonl``, ``authors/redteam_v{3,4,5,6}{a,b}.jsonl``), spent once
-  their figures had been looked at;
-- ``heldout/*.jsonl``: the current held-out set (``test7``), written by two more
-  independent red-teamers and evaluated once the rules and the classifier were frozen.
+  (``authors/redteam_v*.jsonl``), spent once their figures had been looked at;
+- ``heldout/*.jsonl``: the current held-out set (split ``test<HELD_OUT_ROUND>``), written
+  by two more independent red-teamers and evaluated once the rules and the classifier
+  were frozen.
 
 The rules and the classifier learn from ``dev`` only. Each dev file is also one fold
 of the cross-author validation (``classifier_train.py``): how well the classifier
-does on an author it never trained on is the figure that predicts the held-out one.
+does on an author it never trained on is the figure that predicts the held-out one
+(optimistic for retired held-out files, whose misses rules were written against).
 """
 
 from __future__ import annotations
@@ -28,15 +29,21 @@ DATA_DIR = Path(__file__).parent / "data"
 
 Label = Literal["attack", "benign"]
 
+#: Which held-out round ``heldout/`` holds: bump it when a new set replaces a spent one
+#: (the spent files move to ``authors/``); the split and result names follow from it.
+HELD_OUT_ROUND = 7
+#: The current unseen set's split name.
+HELD_OUT_SPLIT = f"test{HELD_OUT_ROUND}"
+
 #: Glob patterns (under the data dir) of each split's files; the first must match.
 SPLIT_PATTERNS: dict[str, tuple[str, ...]] = {
     "dev": ("dev.jsonl", "dev_extra.jsonl", "authors/*.jsonl"),
     "test": ("test.jsonl",),
-    "test7": ("heldout/*.jsonl",),
+    HELD_OUT_SPLIT: ("heldout/*.jsonl",),
 }
 #: Splits that are never trained or tuned on. ``test`` (the generator's held-out half)
-#: was looked at during earlier tuning rounds; ``test7`` is the current unseen set.
-HELD_OUT = ("test7", "test")
+#: was looked at during earlier tuning rounds; ``HELD_OUT_SPLIT`` is the current unseen set.
+HELD_OUT = (HELD_OUT_SPLIT, "test")
 
 
 class CorpusError(ValueError):

@@ -1,8 +1,8 @@
 """``make guard-eval``: the guard measured on its held-out red-team corpus.
 
 Runs the engine (rules + scoring, as shipped) over the held-out splits of
-``corpus.py``: ``test7`` (the current unseen set, ``data/heldout/``, written by two
-independent red-teamers) and ``test`` (the generator's held-out half, looked at in
+``corpus.py``: ``test<HELD_OUT_ROUND>`` (the current unseen set, ``data/heldout/``,
+written by two independent red-teamers) and ``test`` (the generator's held-out half, looked at in
 earlier tuning rounds), and reports for each, with 95% Wilson intervals:
 
 - the detection rate (verdict ``flag`` or ``block``) per attack kind and overall;
@@ -12,9 +12,10 @@ earlier tuning rounds), and reports for each, with 95% Wilson intervals:
   process (one core), over the whole split, best of a few rounds.
 
 Rules and classifier learn from the ``dev`` split only; ``--split dev`` shows what
-to work on, with the misses. Results go to ``eval/results/guard-eval-v7.{json,md}``
-(test7) and ``guard-eval.{json,md}`` (test); ``guard-eval-v{3,4,5,6}.*`` are
-the records of the previous held-out sets (now training material), kept as they were measured.
+to work on, with the misses. Results go to
+``eval/results/guard-eval-v<HELD_OUT_ROUND>.{json,md}`` and ``guard-eval.{json,md}``
+(test); earlier rounds' ``guard-eval-v*.*`` are the records of the previous held-out
+sets (now training material), kept as they were measured.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from typing import Any
 from services.guard.corpus import (
     DATA_DIR,
     HELD_OUT,
+    HELD_OUT_ROUND,
+    HELD_OUT_SPLIT,
     SPLIT_PATTERNS,
     Sample,
     load_split,
@@ -49,7 +52,7 @@ TARGET_FALSE_POSITIVE = 0.02
 TARGET_THROUGHPUT = 2000.0
 
 #: Where each held-out split's results go (under ``eval/results/``).
-RESULT_STEMS = {"test7": "guard-eval-v7", "test": "guard-eval"}
+RESULT_STEMS = {HELD_OUT_SPLIT: f"guard-eval-v{HELD_OUT_ROUND}", "test": "guard-eval"}
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--split",
         choices=sorted(SPLIT_PATTERNS),
         action="append",
-        help="repeatable; default: both held-out splits (test, test7), written to eval/results/",
+        help=f"repeatable; default: {', '.join(HELD_OUT)}, written to eval/results/",
     )
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)

@@ -165,14 +165,16 @@ def test_main_evaluates_both_held_out_sets_into_their_own_files(
     data = tmp_path / "data"
     (data / "heldout").mkdir(parents=True)
     _write(data / "test.jsonl", SAMPLES, "test")
-    _write(data / "heldout" / "v7a.jsonl", SAMPLES[:1], "test7")
-    _write(data / "heldout" / "v7b.jsonl", [SAMPLES[1]], "test7")
+    _write(data / "heldout" / "a.jsonl", SAMPLES[:1], corpus.HELD_OUT_SPLIT)
+    _write(data / "heldout" / "b.jsonl", [SAMPLES[1]], corpus.HELD_OUT_SPLIT)
     _write(data / "dev.jsonl", SAMPLES, "dev")
     monkeypatch.setattr(evaluate.GuardEngine, "from_settings", lambda _s: GuardEngine(TINY_RULES))
     out = tmp_path / "results"
     assert evaluate.main(["--data-dir", str(data), "--out-dir", str(out)]) == 0
     first = json.loads((out / "guard-eval.json").read_text())
-    second = json.loads((out / "guard-eval-v7.json").read_text())
+    round_ = corpus.HELD_OUT_ROUND
+    second = json.loads((out / f"guard-eval-v{round_}.json").read_text())
     assert (first["split"], first["detection"]["n"]) == ("test", 3)
-    assert (second["split"], second["detection"]["n"]) == ("test7", 2)
-    assert (out / "guard-eval-v7.md").read_text().startswith("# Input guard evaluation (test7")
+    assert (second["split"], second["detection"]["n"]) == (f"test{round_}", 2)
+    title = f"# Input guard evaluation (test{round_}"
+    assert (out / f"guard-eval-v{round_}.md").read_text().startswith(title)
