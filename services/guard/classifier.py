@@ -159,10 +159,10 @@ class ClassifierPolicy:
     """
 
     assist_p: float = 0.6
-    flag_p: float = 0.85
+    flag_p: float = 0.8
     block_p: float = 0.995
     alone: bool = True
-    clear_p: float = 0.25
+    clear_p: float = 0.1
     clear_below: float = 2.0
 
     def __post_init__(self) -> None:

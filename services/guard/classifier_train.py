@@ -43,7 +43,10 @@ from services.guard.settings import GuardSettings
 #: Inverse regularisation strength; 1.0 did best across authors (0.3 and 3 tried).
 C = 1.0
 #: Features kept after the first fit (by |weight|); the refit uses only these.
-MAX_FEATURES = 6000
+#: Leave-one-author-out over 35 files: 6,000 (right for the first corpora) caught 89.9%,
+#: 20,000 91.5%, 50,000 91.1%, all ~1M 91.2% at <= 2% false positives; C 0.5 and 3
+#: did no better at 20,000. Scoring cost does not grow with the table (dict look-ups).
+MAX_FEATURES = 20_000
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ Label = Literal["attack", "benign"]
 
 #: Which held-out round ``heldout/`` holds: bump it when a new set replaces a spent one
 #: (the spent files move to ``authors/``); the split and result names follow from it.
-HELD_OUT_ROUND = 7
+HELD_OUT_ROUND = 8
 #: The current unseen set's split name.
 HELD_OUT_SPLIT = f"test{HELD_OUT_ROUND}"
 

@@ -32,13 +32,13 @@ class GuardSettings(ServiceSettings):
     """Cache directory of the trained classifier table; unset: ``services/guard/model``."""
     guard_classifier_assist_p: float = Field(default=0.6, gt=0.0, lt=1.0)
     """Classifier probability from which it adds weight, lifting a weak rule to a flag."""
-    guard_classifier_flag_p: float = Field(default=0.85, gt=0.0, le=1.0)
+    guard_classifier_flag_p: float = Field(default=0.8, gt=0.0, le=1.0)
     """Classifier probability of its full assisting weight (with ``_ALONE``: it flags alone)."""
     guard_classifier_block_p: float = Field(default=0.995, gt=0.0, le=1.0)
     """With ``_ALONE``: classifier probability from which it blocks a ticket on its own."""
     guard_classifier_alone: bool = True
     """Let a confident classifier flag or block with no rule finding (off: it adds to rules)."""
-    guard_classifier_clear_p: float = Field(default=0.25, ge=0.0, lt=1.0)
+    guard_classifier_clear_p: float = Field(default=0.1, ge=0.0, lt=1.0)
     """Classifier probability under which it clears weak rule findings (0: never clears)."""
     guard_classifier_clear_below: float = Field(default=2.0, ge=0.0)
     """Rule score from which the classifier never clears a ticket (strong findings stand)."""
