@@ -9,8 +9,8 @@ Files (one JSON object per line: ``id``, ``split``, ``label``, ``kind``, ``text`
   neither the rules nor anybody else's messages. Also the retired held-out sets
   (``authors/redteam_v*.jsonl``), spent once their figures had been looked at;
 - ``heldout/*.jsonl``: the current held-out set (split ``test<HELD_OUT_ROUND>``), written
-  by two more independent red-teamers and evaluated once the rules and the classifier
-  were frozen.
+  by further independent red-teamers (four for test8) and evaluated once the rules and
+  the classifier were frozen.
 
 The rules and the classifier learn from ``dev`` only. Each dev file is also one fold
 of the cross-author validation (``classifier_train.py``): how well the classifier

@@ -2,8 +2,8 @@
 
 Runs the engine (rules + scoring, as shipped) over the held-out splits of
 ``corpus.py``: ``test<HELD_OUT_ROUND>`` (the current unseen set, ``data/heldout/``,
-written by two independent red-teamers) and ``test`` (the generator's held-out half, looked at in
-earlier tuning rounds), and reports for each, with 95% Wilson intervals:
+written by independent red-teamers) and ``test`` (the generator's held-out half, looked
+at in earlier tuning rounds), and reports for each, with 95% Wilson intervals:
 
 - the detection rate (verdict ``flag`` or ``block``) per attack kind and overall;
 - the false-positive rate (``flag`` or ``block``) on benign messages, per
